@@ -1,0 +1,1 @@
+"""KYC Onboarding core: every business rule, no AWS calls (those live in kyc.adapters)."""

@@ -1,0 +1,150 @@
+"""The vocabulary every module shares: statuses, reason codes, checks and their results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+DETAIL_FIELDS = (
+    "FIRST_NAME",
+    "LAST_NAME",
+    "CITY_IN_ADDRESS",
+    "ZIP_CODE_IN_ADDRESS",
+    "STATE_IN_ADDRESS",
+    "DOCUMENT_NUMBER",
+    "DATE_OF_BIRTH",
+    "ADDRESS",
+)
+
+Details = dict[str, str]
+"""The applicant's eight CSV fields, by DETAIL_FIELDS name."""
+
+
+class Status(StrEnum):
+    RECEIVED = "RECEIVED"
+    PROCESSING = "PROCESSING"
+    AWAITING_LICENSE_VALIDATION = "AWAITING_LICENSE_VALIDATION"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    REVIEW = "REVIEW"
+    ERROR = "ERROR"
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL_STATUSES
+
+
+TERMINAL_STATUSES = frozenset({Status.APPROVED, Status.REJECTED, Status.REVIEW, Status.ERROR})
+
+
+class Reason(StrEnum):
+    BUNDLE_INVALID = "BUNDLE_INVALID"
+    CSV_INVALID = "CSV_INVALID"
+    IMAGE_INVALID = "IMAGE_INVALID"
+    NO_FACE_SELFIE = "NO_FACE_SELFIE"
+    MULTIPLE_FACES_SELFIE = "MULTIPLE_FACES_SELFIE"
+    NO_FACE_LICENSE = "NO_FACE_LICENSE"
+    SELFIE_MISMATCH = "SELFIE_MISMATCH"
+    DETAILS_MISMATCH = "DETAILS_MISMATCH"
+    LICENSE_UNREADABLE = "LICENSE_UNREADABLE"
+    LICENSE_EXPIRED = "LICENSE_EXPIRED"
+    UNDERAGE = "UNDERAGE"
+    LICENSE_INVALID = "LICENSE_INVALID"
+    DUPLICATE_APPLICATION = "DUPLICATE_APPLICATION"
+    SERVICE_ERROR = "SERVICE_ERROR"
+
+
+class Check(StrEnum):
+    """The checks, named by the DynamoDB attribute that records them (the lab's names)."""
+
+    FACE = "LICENSE_SELFIE_MATCH"
+    DETAILS = "LICENSE_DETAILS_MATCH"
+    VALIDATION = "LICENSE_VALIDATION"
+
+
+class Outcome(StrEnum):
+    PASS = "PASS"  # the check is true
+    FAIL = "FAIL"  # the check is false: REJECTED
+    UNDECIDED = "UNDECIDED"  # could not be decided (unreadable field, face quality): REVIEW
+    ERROR = "ERROR"  # a dependency failed beyond its retries: ERROR
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check's outcome. `detail` names fields, limits and scores; never personal values."""
+
+    check: Check
+    outcome: Outcome
+    reasons: tuple[Reason, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def value(self) -> bool | None:
+        """The lab's BOOL attribute: True on PASS, False on FAIL, None when not decided."""
+        return {Outcome.PASS: True, Outcome.FAIL: False}.get(self.outcome)
+
+
+class Rejection(Exception):
+    """Bad input: recorded on the application with its reason code, never retried."""
+
+    def __init__(self, reason: Reason, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class ServiceFailure(Exception):
+    """A dependency failed beyond its retries (AWS service, validator)."""
+
+    def __init__(self, service: str, detail: str = ""):
+        super().__init__(f"{service} failed: {detail}" if detail else f"{service} failed")
+        self.service = service
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class FaceComparison:
+    """What CompareFaces said, reduced to what the face decision needs."""
+
+    source_has_face: bool  # False: Rekognition found no face in the licence
+    target_face_count: int  # faces found in the selfie
+    similarity: float | None  # best similarity 0–100 of the licence face against the selfie faces
+    threshold: float
+
+
+@dataclass(frozen=True)
+class FieldReading:
+    """One field AnalyzeID returned: raw text, normalised value (dates) and confidence 0–100."""
+
+    text: str
+    confidence: float
+    normalized: str | None = None
+
+
+@dataclass(frozen=True)
+class IdDocument:
+    """What AnalyzeID read from the licence, by AnalyzeID field type (FIRST_NAME, EXPIRATION_DATE, ...)."""
+
+    fields: dict[str, FieldReading]
+
+    def get(self, name: str) -> FieldReading | None:
+        reading = self.fields.get(name)
+        return reading if reading and reading.text.strip() else None
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle that passed every safety rule."""
+
+    app_uuid: str
+    details: Details
+    selfie: bytes
+    license: bytes
+    license_back: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    valid: bool
+    reason: str

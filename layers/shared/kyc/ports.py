@@ -1,0 +1,45 @@
+"""The ports: what the core needs from the world. Adapters implement them; tests pass fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kyc.model import FaceComparison, IdDocument, ValidationResult
+
+
+@dataclass(frozen=True)
+class Upload:
+    key: str
+    etag: str
+    body: bytes
+
+
+class DocumentStore(Protocol):
+    def read_upload(self, key: str, max_bytes: int) -> Upload:
+        """The uploaded zip; raises kyc.model.Rejection(BUNDLE_INVALID) when larger than max_bytes."""
+
+    def put_member(self, key: str, body: bytes, content_type: str) -> None: ...
+
+
+class FaceComparer(Protocol):
+    def compare(self, source_key: str, target_key: str, threshold: float) -> FaceComparison:
+        """CompareFaces of the licence (source) against the selfie (target), both S3 keys."""
+
+
+class IdReader(Protocol):
+    def analyze(self, page_keys: list[str]) -> IdDocument:
+        """AnalyzeID over the licence pages (front, and back when present), S3 keys."""
+
+
+class Notifier(Protocol):
+    def publish(self, subject: str, body: str, attributes: dict[str, str]) -> None: ...
+
+
+class LicenseQueue(Protocol):
+    def send(self, message: dict[str, Any]) -> None: ...
+
+
+class LicenseValidator(Protocol):
+    def validate(self, request: dict[str, Any]) -> ValidationResult:
+        """POST /license; raises kyc.model.ServiceFailure when the validator cannot answer."""
