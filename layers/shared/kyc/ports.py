@@ -43,3 +43,29 @@ class LicenseQueue(Protocol):
 class LicenseValidator(Protocol):
     def validate(self, request: dict[str, Any]) -> ValidationResult:
         """POST /license; raises kyc.model.ServiceFailure when the validator cannot answer."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """What must hold for a conditional write: the bundle's ETag, the current status, an expired lease."""
+
+    etag: str | None = None
+    statuses: frozenset[str] | None = None
+    lease_expired_at: str | None = None  # LEASE_UNTIL must not be later than this ISO timestamp
+
+
+class Applications(Protocol):
+    """CustomerMetadataTable: one item per application, written only under conditions."""
+
+    def get(self, app_uuid: str) -> dict[str, Any] | None: ...
+
+    def create(self, item: dict[str, Any]) -> bool:
+        """Put the item unless one with its APP_UUID exists; False when it exists."""
+
+    def update(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> bool:
+        """Set the values when the condition holds; False when it does not."""
+
+    def add_marker(self, app_uuid: str, marker: str) -> bool:
+        """Add a marker to the item's MARKERS set; False when it was already there (the effect happened)."""
+
+    def remove_marker(self, app_uuid: str, marker: str) -> None: ...

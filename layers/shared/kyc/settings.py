@@ -18,6 +18,8 @@ class Settings:
     confidence_floor: float
     retention_days: int
     minimum_age: int
+    lease_seconds: int
+    max_receives: int
     test_mode: bool
     revoked_licenses: frozenset[str]
 
@@ -39,6 +41,8 @@ def get_settings() -> Settings:
         confidence_floor=float(env("DETAILS_CONFIDENCE_FLOOR", "50")),
         retention_days=int(env("RETENTION_DAYS", "30")),
         minimum_age=int(env("MINIMUM_AGE", "18")),
+        lease_seconds=int(env("LEASE_SECONDS", "90")),
+        max_receives=int(env("MAX_RECEIVES", "5")),
         test_mode=_flag("TEST_MODE"),
         revoked_licenses=frozenset(
             "".join(ch for ch in item if ch.isalnum()).upper()

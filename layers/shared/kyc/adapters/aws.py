@@ -1,0 +1,25 @@
+"""boto3 clients with timeouts and bounded retries, one per service and process (reused while warm)."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+import boto3
+from botocore.config import Config
+
+
+@cache
+def client(service: str):
+    config = Config(
+        connect_timeout=float(os.environ.get("AWS_CONNECT_TIMEOUT", "3")),
+        read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "20")),
+        retries={"mode": "standard", "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "4"))},
+    )
+    return boto3.client(service, config=config)
+
+
+def error_code(error: Exception) -> str:
+    """The AWS error code of a botocore ClientError, else the exception's class name."""
+    response = getattr(error, "response", None) or {}
+    return response.get("Error", {}).get("Code") or type(error).__name__

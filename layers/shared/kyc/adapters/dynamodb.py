@@ -1,0 +1,128 @@
+"""Applications on DynamoDB CustomerMetadataTable: every write is conditional."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from kyc.adapters.aws import client, error_code
+from kyc.model import ServiceFailure
+from kyc.ports import Condition
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_dynamo(value: Any) -> dict:
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    elif isinstance(value, dict):
+        return {"M": {k: _to_dynamo(v) for k, v in value.items()}}
+    elif isinstance(value, (list, tuple)):
+        return {"L": [_to_dynamo(v) for v in value]}
+    return _serializer.serialize(value)
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, (list, set)):
+        return type(value)(_from_dynamo(v) for v in value)
+    return value
+
+
+class DynamoApplications:
+    def __init__(self, table: str, dynamodb=None):
+        self._table = table
+        self._client = dynamodb or client("dynamodb")
+
+    def get(self, app_uuid: str) -> dict[str, Any] | None:
+        response = self._call(
+            self._client.get_item, TableName=self._table, Key=self._key(app_uuid), ConsistentRead=True
+        )
+        item = response.get("Item")
+        return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()} if item else None
+
+    def create(self, item: dict[str, Any]) -> bool:
+        return self._conditional(
+            self._client.put_item,
+            TableName=self._table,
+            Item={k: _to_dynamo(v) for k, v in item.items()},
+            ConditionExpression="attribute_not_exists(APP_UUID)",
+        )
+
+    def update(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> bool:
+        names, vals, clauses = {}, {}, []
+        for index, (name, value) in enumerate(values.items()):
+            names[f"#s{index}"] = name
+            vals[f":s{index}"] = _to_dynamo(value)
+            clauses.append(f"#s{index} = :s{index}")
+        checks = ["attribute_exists(APP_UUID)"]
+        if condition.etag is not None:
+            names["#etag"], vals[":etag"] = "BUNDLE_ETAG", _to_dynamo(condition.etag)
+            checks.append("#etag = :etag")
+        if condition.statuses is not None:
+            names["#status"] = "APPLICATION_STATUS"
+            options = []
+            for index, status in enumerate(sorted(condition.statuses)):
+                vals[f":c{index}"] = _to_dynamo(str(status))
+                options.append(f":c{index}")
+            checks.append(f"#status IN ({', '.join(options)})")
+        if condition.lease_expired_at is not None:
+            names["#lease"], vals[":now"] = "LEASE_UNTIL", _to_dynamo(condition.lease_expired_at)
+            checks.append("(attribute_not_exists(#lease) OR #lease <= :now)")
+        return self._conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(app_uuid),
+            UpdateExpression="SET " + ", ".join(clauses),
+            ConditionExpression=" AND ".join(checks),
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=vals,
+        )
+
+    def add_marker(self, app_uuid: str, marker: str) -> bool:
+        return self._conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(app_uuid),
+            UpdateExpression="ADD MARKERS :m",
+            ConditionExpression="attribute_exists(APP_UUID) AND NOT contains(MARKERS, :v)",
+            ExpressionAttributeValues={":m": {"SS": [marker]}, ":v": {"S": marker}},
+        )
+
+    def remove_marker(self, app_uuid: str, marker: str) -> None:
+        self._call(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(app_uuid),
+            UpdateExpression="DELETE MARKERS :m",
+            ExpressionAttributeValues={":m": {"SS": [marker]}},
+        )
+
+    @staticmethod
+    def _key(app_uuid: str) -> dict:
+        return {"APP_UUID": {"S": app_uuid}}
+
+    def _conditional(self, operation, **request) -> bool:
+        try:
+            operation(**request)
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return False
+            raise ServiceFailure("dynamodb", error_code(error)) from None
+        except BotoCoreError as error:
+            raise ServiceFailure("dynamodb", type(error).__name__) from None
+        return True
+
+    @staticmethod
+    def _call(operation, **request) -> dict:
+        try:
+            return operation(**request)
+        except (ClientError, BotoCoreError) as error:
+            raise ServiceFailure("dynamodb", error_code(error)) from None

@@ -1,0 +1,250 @@
+"""Details matching: each CSV field against what AnalyzeID read from the licence, by a rule per field.
+
+The report says, per field, whether it matched (True/False), or None when the licence value is unreadable: not
+returned, below the confidence floor, or not parseable. An unreadable field is never a mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+
+from kyc.license_rules import normalize_license_number
+from kyc.model import DETAIL_FIELDS, Details, FieldReading, IdDocument
+from kyc.states import STATE_NAMES, state_code
+
+NOT_RETURNED = "not_returned"
+BELOW_CONFIDENCE_FLOOR = "below_confidence_floor"
+UNPARSEABLE = "unparseable"
+
+_UNIT = "#"
+_ADDRESS_WORDS = {
+    # USPS Publication 28 street suffixes (common ones and their usual variants)
+    **dict.fromkeys(("street", "str", "strt"), "st"),
+    **dict.fromkeys(("avenue", "av", "aven", "avenu", "avn", "avnue"), "ave"),
+    "road": "rd",
+    "drive": "dr",
+    "boulevard": "blvd",
+    "lane": "ln",
+    "court": "ct",
+    "place": "pl",
+    "circle": "cir",
+    "terrace": "ter",
+    "parkway": "pkwy",
+    "highway": "hwy",
+    "square": "sq",
+    "trail": "trl",
+    "alley": "aly",
+    "expressway": "expy",
+    "freeway": "fwy",
+    "plaza": "plz",
+    "point": "pt",
+    "crescent": "cres",
+    "cove": "cv",
+    "heights": "hts",
+    "turnpike": "tpke",
+    "center": "ctr",
+    "crossing": "xing",
+    "route": "rte",
+    "ridge": "rdg",
+    "junction": "jct",
+    "saint": "st",
+    # directionals
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+    # unit markers: all one marker, so `Apt 4`, `Unit 4`, `Suite 4` and `#4` compare equal
+    **dict.fromkeys(("apartment", "apt", "unit", "suite", "ste"), _UNIT),
+    # ordinal street names
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
+}
+_CITY_WORDS = {"saint": "st", "fort": "ft", "mount": "mt"}
+_ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:T.*)?")
+_US_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+
+
+def words(text: str) -> list[str]:
+    """Casefolded words with accents stripped; punctuation splits words, `#` is a word of its own."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("#", " # "))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return re.findall(r"#|[^\W_]+", plain)
+
+
+def name_key(text: str) -> str:
+    return "".join(words(text))
+
+
+def parse_date(text: str) -> date | None:
+    """A date from MM/DD/YYYY, M/D/YYYY (also with '-' or '.'), YYYY-MM-DD or ISO date-time; None otherwise."""
+    text = text.strip()
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = match.groups()
+    elif match := _US_DATE.fullmatch(text):
+        month, day, year = match.groups()
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def reading_date(reading: FieldReading) -> date | None:
+    """A licence date: AnalyzeID's NormalizedValue when present and parseable, else the printed text."""
+    return (reading.normalized and parse_date(reading.normalized)) or parse_date(reading.text)
+
+
+def zip5(text: str) -> str | None:
+    """The five-digit ZIP of a ZIP, ZIP+4 or 9-digit ZIP (leading zeros kept); None when not a ZIP."""
+    digits = re.sub(r"\D", "", text)
+    return digits[:5] if len(digits) in (5, 9) else None
+
+
+def _equal(csv_value: str | None, licence_value: str | None) -> bool | None:
+    if not licence_value:
+        return None
+    return csv_value == licence_value
+
+
+def _first_name(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    licence = words(reading.text)
+    if not licence:
+        return None
+    middle = document.get("MIDDLE_NAME")
+    candidates = {"".join(licence), licence[0], "".join(licence + (words(middle.text) if middle else []))}
+    return name_key(value) in candidates
+
+
+def _last_name(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    licence = name_key(reading.text)
+    if not licence:
+        return None
+    suffix = document.get("SUFFIX")
+    return name_key(value) in {licence, licence + (name_key(suffix.text) if suffix else "")}
+
+
+def _city_key(text: str) -> str:
+    return "".join(_CITY_WORDS.get(word, word) for word in words(text))
+
+
+def _city(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    return _equal(_city_key(value), _city_key(reading.text))
+
+
+def _zip(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    return _equal(zip5(value), zip5(reading.text))
+
+
+def _state(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    return _equal(state_code(value), state_code(reading.text))
+
+
+def _document_number(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    return _equal(normalize_license_number(value), normalize_license_number(reading.text))
+
+
+def _date_of_birth(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    return _equal(parse_date(value), reading_date(reading))
+
+
+def _address(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+    """The street line: either side may carry city, state and ZIP after it, which are set aside when known."""
+    context = _AddressContext(details, document)
+    licence = context.street_keys(reading.text)
+    if not licence:
+        return None
+    return not licence.isdisjoint(context.street_keys(value))
+
+
+class _AddressContext:
+    """The known city, state and ZIP values (CSV and licence) that may trail an address."""
+
+    def __init__(self, details: Details, document: IdDocument):
+        def texts(field: str) -> list[str]:
+            reading = document.get(field)
+            return [details.get(field, "")] + ([reading.text] if reading else [])
+
+        self.zips = {code for text in texts("ZIP_CODE_IN_ADDRESS") if (code := zip5(text))}
+        codes = {code for text in texts("STATE_IN_ADDRESS") if (code := state_code(text))}
+        self.states = [[code.lower()] for code in codes] + [words(STATE_NAMES[code]) for code in codes]
+        self.cities = [city for text in texts("CITY_IN_ADDRESS") if (city := words(text))]
+
+    def street_keys(self, text: str) -> set[str]:
+        """The address key, and the keys left after each known trailing part (ZIP, state, city) is removed."""
+        tokens = words(text)
+        keys = {_address_key(tokens)}
+        if tokens and tokens[-1] == "usa":
+            tokens = tokens[:-1]
+        if len(tokens) > 1 and len(tokens[-1]) == 4 and tokens[-1].isdigit() and tokens[-2] in self.zips:
+            tokens = tokens[:-2]  # ZIP+4 written 12345-6789
+        elif tokens and len(tokens[-1]) in (5, 9) and tokens[-1][:5] in self.zips and tokens[-1].isdigit():
+            tokens = tokens[:-1]
+        for parts in (self.states, self.cities):
+            keys.add(_address_key(tokens))
+            tail = next((part for part in parts if len(part) < len(tokens) and tokens[-len(part) :] == part), None)
+            if tail:
+                tokens = tokens[: -len(tail)]
+        keys.add(_address_key(tokens))
+        return keys - {""}
+
+
+def _address_key(tokens: list[str]) -> str:
+    mapped = [_ADDRESS_WORDS.get(token, token) for token in tokens]
+    return "".join(token for i, token in enumerate(mapped) if not (token == _UNIT and mapped[i - 1 : i] == [_UNIT]))
+
+
+Comparator = Callable[[str, FieldReading, IdDocument, Details], bool | None]
+RULES: dict[str, tuple[str, Comparator]] = {
+    "FIRST_NAME": ("name", _first_name),
+    "LAST_NAME": ("name", _last_name),
+    "CITY_IN_ADDRESS": ("city", _city),
+    "ZIP_CODE_IN_ADDRESS": ("zip5", _zip),
+    "STATE_IN_ADDRESS": ("state_code", _state),
+    "DOCUMENT_NUMBER": ("alphanumeric", _document_number),
+    "DATE_OF_BIRTH": ("date", _date_of_birth),
+    "ADDRESS": ("usps_street", _address),
+}
+
+
+def readable(document: IdDocument, field: str, confidence_floor: float) -> FieldReading | None:
+    """The licence reading of a field when it was returned at or above the confidence floor."""
+    reading = document.get(field)
+    return reading if reading and reading.confidence >= confidence_floor else None
+
+
+def compare_details(details: Details, document: IdDocument, confidence_floor: float) -> dict[str, dict]:
+    """{FIELD: {"match": bool | None, "rule": str, "confidence": float | None}} for the eight fields.
+
+    `rule` names the comparison applied, or why the field is unreadable (not_returned, below_confidence_floor,
+    unparseable) when `match` is None.
+    """
+    report: dict[str, dict] = {}
+    for field in DETAIL_FIELDS:
+        reading = document.get(field)
+        confidence = float(reading.confidence) if reading else None
+        if reading is None:
+            match, rule = None, NOT_RETURNED
+        elif reading.confidence < confidence_floor:
+            match, rule = None, BELOW_CONFIDENCE_FLOOR
+        else:
+            rule, compare = RULES[field]
+            match = compare(details.get(field, ""), reading, document, details)
+            rule = rule if match is not None else UNPARSEABLE
+        report[field] = {"match": match, "rule": rule, "confidence": confidence}
+    return report

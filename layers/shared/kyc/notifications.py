@@ -1,0 +1,121 @@
+"""The texts sent to bank staff (SNS e-mail): the lab's subjects plus the app id; never personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status
+
+MAX_SUBJECT_CHARS = 99  # SNS: "less than 100 characters"
+_KNOWN_FIELDS = frozenset(DETAIL_FIELDS) | {"EXPIRATION_DATE"}
+SUBJECTS = {
+    Check.FACE: "License photo validation FAILED",
+    Check.DETAILS: "Data validation between license and CSV FAILED",
+    Check.VALIDATION: "License validation by third party FAILED",
+}
+_ADVICE = {
+    Reason.SELFIE_MISMATCH: "The selfie does not match the license photo: verify the applicant's identity in person "
+    "or by video call before any approval.",
+    Reason.NO_FACE_SELFIE: "No face was found in the selfie: ask the applicant for a new selfie.",
+    Reason.MULTIPLE_FACES_SELFIE: "The selfie shows several faces: ask the applicant for a selfie of themselves alone.",
+    Reason.NO_FACE_LICENSE: "No face was found on the license photo: ask the applicant for a sharper photo of the "
+    "license front.",
+    Reason.DETAILS_MISMATCH: "Compare the listed fields of the application with the license image and correct or "
+    "reject the application.",
+    Reason.LICENSE_UNREADABLE: "Read the listed fields from the license image yourself and complete the review.",
+    Reason.LICENSE_EXPIRED: "The license has expired: ask the applicant for a valid license.",
+    Reason.UNDERAGE: "The applicant is under the minimum age: the application cannot be approved.",
+    Reason.LICENSE_INVALID: "The issuing authority's check did not confirm the license: do not approve; contact the "
+    "applicant if the number may have been misread.",
+    Reason.SERVICE_ERROR: "A service failed beyond its retries: check its health and re-run the application.",
+}
+
+
+@dataclass(frozen=True)
+class Notification:
+    subject: str
+    body: str
+    attributes: dict[str, str]
+
+
+def _subject(text: str, app_uuid: str) -> str:
+    """`<text> – <app_uuid>`, the id shortened with an ellipsis when the whole would reach 100 characters."""
+    prefix = f"{text} – "
+    room = MAX_SUBJECT_CHARS - len(prefix)
+    shown = app_uuid if len(app_uuid) <= room else app_uuid[: room - 1] + "…"
+    return prefix + shown
+
+
+def _clean(text: str) -> str:
+    """No line breaks or control characters (SNS subjects and attributes reject them)."""
+    return "".join(char if char.isprintable() else "?" for char in str(text))
+
+
+def _fields(value: object) -> str:
+    names = [name for name in value if name in _KNOWN_FIELDS] if isinstance(value, list | tuple) else []
+    return ", ".join(names) if names else "none"
+
+
+def check_failed(app_uuid: str, result: CheckResult, status: Status) -> Notification:
+    """The message for one failed (or undecided, or errored) check."""
+    app_uuid = _clean(app_uuid)
+    lines = [
+        f"Application: {app_uuid}",
+        f"Check: {result.check.value} ({SUBJECTS[result.check].removesuffix(' FAILED')})",
+        f"Outcome: {result.outcome.value}",
+        f"Application status: {status.value}",
+        f"Reason codes: {', '.join(result.reasons) or 'none'}",
+    ]
+    if isinstance(service := result.detail.get("service"), str):
+        lines.append(f"Failed service: {_clean(service)}")
+    if result.check is Check.DETAILS:
+        lines.append(f"Fields that do not match: {_fields(result.detail.get('mismatched'))}")
+        lines.append(f"Fields that could not be read: {_fields(result.detail.get('unreadable'))}")
+    lines += ["", "What to do:"] + [f"- {_ADVICE[reason]}" for reason in result.reasons if reason in _ADVICE]
+    lines.append(
+        f"- Open application {app_uuid} in CustomerMetadataTable (REASONS, DETAILS_REPORT) for the full check report."
+    )
+    return Notification(
+        subject=_subject(SUBJECTS[result.check], app_uuid),
+        body="\n".join(lines) + "\n",
+        attributes={"app_uuid": app_uuid, "check": result.check.value, "outcome": result.outcome.value},
+    )
+
+
+def application_rejected(app_uuid: str, reason: Reason, detail: str) -> Notification:
+    """The message for a bundle rejected before any check (no paid call was made)."""
+    app_uuid = _clean(app_uuid)
+    body = (
+        f"Application: {app_uuid}\n"
+        f"Application status: {Status.REJECTED.value}\n"
+        f"Reason code: {reason.value}\n"
+        f"Detail: {_clean(detail)}\n\n"
+        "What to do:\n"
+        "- The uploaded bundle broke a safety or format rule and was not processed. Ask the applicant to submit "
+        "the application again from the mobile app.\n"
+    )
+    return Notification(
+        subject=_subject("Application bundle REJECTED", app_uuid),
+        body=body,
+        attributes={"app_uuid": app_uuid, "check": "BUNDLE", "outcome": Outcome.FAIL.value},
+    )
+
+
+def service_error(app_uuid: str, service: str) -> Notification:
+    """The message for an application stopped because a dependency failed beyond its retries."""
+    app_uuid = _clean(app_uuid)
+    service = _clean(service)
+    body = (
+        f"Application: {app_uuid}\n"
+        f"Failed service: {service}\n"
+        f"Application status: {Status.ERROR.value}\n"
+        f"Reason code: {Reason.SERVICE_ERROR.value}\n\n"
+        "What to do:\n"
+        f"- {service} failed beyond its retries. Check its health (and the dead-letter queue), then re-run the "
+        "application.\n"
+    )
+    return Notification(
+        subject=_subject("Application processing ERROR", app_uuid),
+        body=body,
+        attributes={"app_uuid": app_uuid, "check": "SERVICE", "outcome": Outcome.ERROR.value},
+    )

@@ -1,0 +1,1 @@
+"""Use cases: each one drives the rules of the core through the ports."""

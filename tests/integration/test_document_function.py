@@ -1,0 +1,194 @@
+"""DocumentLambdaFunction driven by events/*.json against moto, with the vision ports faked."""
+
+from __future__ import annotations
+
+import pytest
+from kyc.model import ServiceFailure, Status
+from kyc.services.documents import ApplicationBusy
+
+from tests.integration.conftest import BUCKET, load_event
+from tests.support.bundles import APPLICANT, bundle, license_fields
+from tests.support.fakes import FakeIdReader, FlakyNotifier
+from tests.support.handlers import handler_module
+
+document = handler_module("document")
+EVENT = load_event("s3_put_8d247914.json")
+APP = "8d247914"
+
+
+def personal_values() -> list[str]:
+    return [value for value in APPLICANT.values() if len(value) > 3]
+
+
+def assert_no_personal_data(messages: list[dict]) -> None:
+    for message in messages:
+        text = repr(message)
+        for value in personal_values():
+            assert value not in text, "a notification carries personal data"
+
+
+def test_matching_bundle_is_checked_stored_and_queued(stack, document_deps, faces, id_reader):
+    stack.upload(APP, bundle(APP))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+
+    item = stack.item(APP)
+    assert item["APPLICATION_STATUS"] == "AWAITING_LICENSE_VALIDATION"
+    assert {k: item[k] for k in APPLICANT} == APPLICANT
+    assert item["LICENSE_SELFIE_MATCH"] is True and item["LICENSE_DETAILS_MATCH"] is True
+    assert item["FACE_SIMILARITY"] == 99.0
+    assert set(item["DETAILS_REPORT"]) == set(APPLICANT)
+    assert all(report["match"] is True for report in item["DETAILS_REPORT"].values())
+    assert item["REASONS"] == [] and item["EXPIRES_AT"] > 0
+    assert faces.calls == [(f"unzipped/{APP}_license.png", f"unzipped/{APP}_selfie.png")]
+    assert id_reader.calls == [[f"unzipped/{APP}_license.png"]]
+    keys = {o["Key"] for o in stack.s3.list_objects_v2(Bucket=BUCKET, Prefix="unzipped/")["Contents"]}
+    assert keys == {f"unzipped/{APP}_details.csv", f"unzipped/{APP}_selfie.png", f"unzipped/{APP}_license.png"}
+    assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}]
+    assert stack.notifications() == []
+
+
+def test_selfie_of_another_person_is_recorded_and_notified_without_personal_data(stack, document_deps, faces):
+    faces.similarity = 12.5
+    stack.upload(APP, bundle(APP))
+
+    document.handle(EVENT, document_deps)
+
+    item = stack.item(APP)
+    assert item["LICENSE_SELFIE_MATCH"] is False and item["LICENSE_DETAILS_MATCH"] is True
+    assert item["REASONS"] == ["SELFIE_MISMATCH"]
+    notes = stack.notifications()
+    assert [n["Subject"] for n in notes] == [f"License photo validation FAILED – {APP}"]
+    assert notes[0]["MessageAttributes"]["app_uuid"]["Value"] == APP
+    assert notes[0]["MessageAttributes"]["check"]["Value"] == "LICENSE_SELFIE_MATCH"
+    assert_no_personal_data(notes)
+    assert len(stack.queued()) == 1  # all checks run: the licence is still validated
+
+
+def test_details_that_differ_are_reported_per_field(stack, document_deps):
+    document_deps.id_reader = FakeIdReader(license_fields({**APPLICANT, "LAST_NAME": "Smith", "ADDRESS": "9 Elm St"}))
+    stack.upload(APP, bundle(APP))
+
+    document.handle(EVENT, document_deps)
+
+    item = stack.item(APP)
+    assert item["LICENSE_DETAILS_MATCH"] is False
+    assert "DETAILS_MISMATCH" in item["REASONS"]
+    mismatched = {name for name, report in item["DETAILS_REPORT"].items() if report["match"] is False}
+    assert mismatched == {"LAST_NAME", "ADDRESS"}
+    notes = stack.notifications()
+    assert [n["Subject"] for n in notes] == [f"Data validation between license and CSV FAILED – {APP}"]
+    assert "LAST_NAME" in notes[0]["Message"] and "ADDRESS" in notes[0]["Message"]
+    assert_no_personal_data(notes)
+
+
+def test_duplicate_event_makes_no_second_paid_call_or_notification(stack, document_deps, faces, id_reader):
+    faces.similarity = 10.0
+    stack.upload(APP, bundle(APP))
+
+    first = document.handle(EVENT, document_deps)
+    second = document.handle(EVENT, document_deps)
+
+    assert first == second
+    assert len(faces.calls) == 1 and len(id_reader.calls) == 1
+    assert len(stack.notifications()) == 1
+    assert len(stack.queued()) == 1
+
+
+def test_hostile_bundle_is_rejected_before_any_paid_call(stack, document_deps, faces, id_reader):
+    stack.upload(APP, bundle(APP, extra={"../../etc/passwd": b"root"}))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["REJECTED"]}
+
+    item = stack.item(APP)
+    assert item["APPLICATION_STATUS"] == "REJECTED" and item["REASONS"] == ["BUNDLE_INVALID"]
+    assert item["REJECTION_DETAIL"]
+    assert faces.calls == [] and id_reader.calls == []
+    assert [n["Subject"] for n in stack.notifications()] == [f"Application bundle REJECTED – {APP}"]
+    assert stack.queued() == []
+
+
+def test_key_that_names_no_application_is_still_recorded(stack, document_deps):
+    event = load_event("s3_put_8d247914.json")
+    event["Records"][0]["s3"]["object"]["key"] = "zipped/..%2Fescape.zip"
+    stack.s3.put_object(Bucket=BUCKET, Key="zipped/../escape.zip", Body=b"x")
+
+    assert document.handle(event, document_deps) == {"statuses": ["REJECTED"]}
+    (note,) = stack.notifications()
+    assert note["MessageAttributes"]["app_uuid"]["Value"].startswith("invalid-")
+
+
+def test_rekognition_failure_ends_in_error_with_service_error(stack, document_deps, faces, id_reader):
+    faces.failure = "ThrottlingException"
+    stack.upload(APP, bundle(APP))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["ERROR"]}
+
+    item = stack.item(APP)
+    assert item["REASONS"] == ["SERVICE_ERROR"]
+    assert len(id_reader.calls) == 1  # the other check still ran
+    assert "LICENSE_SELFIE_MATCH" not in item
+    assert [n["Subject"] for n in stack.notifications()] == [f"License photo validation FAILED – {APP}"]
+    assert stack.queued() == []
+
+
+def test_interrupted_run_resumes_without_paying_twice(stack, document_deps, faces, id_reader):
+    faces.similarity = 5.0
+    document_deps.notifier = FlakyNotifier(document_deps.notifier, failures=1)
+    stack.upload(APP, bundle(APP))
+
+    with pytest.raises(ServiceFailure):
+        document.handle(EVENT, document_deps)
+    assert stack.item(APP)["APPLICATION_STATUS"] == "AWAITING_LICENSE_VALIDATION"
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+    assert len(faces.calls) == 1 and len(id_reader.calls) == 1
+    assert len(stack.notifications()) == 1
+    assert len(stack.queued()) == 1
+
+
+def test_concurrent_duplicate_is_told_to_retry_later(stack, document_deps):
+    stack.upload(APP, bundle(APP))
+    etag = stack.s3.head_object(Bucket=BUCKET, Key=f"zipped/{APP}.zip")["ETag"].strip('"')
+    document_deps.applications.create(
+        {
+            "APP_UUID": APP,
+            "BUNDLE_ETAG": etag,
+            "APPLICATION_STATUS": "PROCESSING",
+            "LEASE_UNTIL": "2999-01-01T00:00:00Z",
+        }
+    )
+
+    with pytest.raises(ApplicationBusy):
+        document.handle(EVENT, document_deps)
+
+
+def test_another_bundle_for_a_used_application_id_is_refused(stack, document_deps, faces):
+    stack.upload(APP, bundle(APP))
+    document.handle(EVENT, document_deps)
+    stack.queued()
+    stack.upload(APP, bundle(APP, {**APPLICANT, "FIRST_NAME": "Other"}))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+
+    assert stack.item(APP)["FIRST_NAME"] == APPLICANT["FIRST_NAME"]
+    assert len(faces.calls) == 1
+    notes = stack.notifications()
+    assert [n["MessageAttributes"]["check"]["Value"] for n in notes] == ["BUNDLE"]
+    assert "DUPLICATE_APPLICATION" in notes[0]["Message"]
+
+
+def test_statuses_move_forward_only(stack, document_deps):
+    stack.upload(APP, bundle(APP))
+    document.handle(EVENT, document_deps)
+    document_deps.applications.update(APP, {"APPLICATION_STATUS": str(Status.APPROVED)}, _any())
+
+    document.handle(EVENT, document_deps)
+
+    assert stack.item(APP)["APPLICATION_STATUS"] == "APPROVED"
+
+
+def _any():
+    from kyc.ports import Condition
+
+    return Condition()

@@ -1,0 +1,137 @@
+"""SubmitLicenseLambdaFunction driven by events/sqs_license_batch.json against moto, the validator faked."""
+
+from __future__ import annotations
+
+import json
+
+from kyc.model import Status
+
+from tests.integration.conftest import load_event
+from tests.support.handlers import LambdaContext, handler_module
+
+submit = handler_module("submit_license")
+EVENT = load_event("sqs_license_batch.json")
+APP = json.loads(EVENT["Records"][0]["body"])["app_uuid"]
+
+
+def awaiting(stack, deps, face="PASS", details="PASS", app=APP):
+    deps.applications.create(
+        {
+            "APP_UUID": app,
+            "BUNDLE_ETAG": "etag",
+            "APPLICATION_STATUS": str(Status.AWAITING_LICENSE_VALIDATION),
+            "LICENSE_SELFIE_MATCH_RESULT": {"outcome": face, "reasons": [] if face == "PASS" else ["SELFIE_MISMATCH"]},
+            "LICENSE_DETAILS_MATCH_RESULT": {"outcome": details, "reasons": []},
+        }
+    )
+
+
+def test_valid_licence_approves_the_application(stack, submit_deps, validator):
+    awaiting(stack, submit_deps)
+
+    assert submit.handle(EVENT, LambdaContext(), submit_deps) == {"batchItemFailures": []}
+
+    item = stack.item(APP)
+    assert item["APPLICATION_STATUS"] == "APPROVED" and item["LICENSE_VALIDATION"] is True
+    assert validator.requests == [{"driver_license_id": "D1234567", "state": "CA"}]
+    assert stack.notifications() == []
+
+
+def test_invalid_licence_rejects_and_notifies(stack, submit_deps, validator):
+    validator.valid = False
+    awaiting(stack, submit_deps)
+
+    submit.handle(EVENT, LambdaContext(), submit_deps)
+
+    item = stack.item(APP)
+    assert item["APPLICATION_STATUS"] == "REJECTED" and item["REASONS"] == ["LICENSE_INVALID"]
+    (note,) = stack.notifications()
+    assert note["Subject"] == f"License validation by third party FAILED – {APP}"
+    assert "D1234567" not in json.dumps(note)
+
+
+def test_earlier_failed_check_still_rejects_after_validation(stack, submit_deps):
+    awaiting(stack, submit_deps, face="FAIL")
+
+    submit.handle(EVENT, LambdaContext(), submit_deps)
+
+    item = stack.item(APP)
+    assert item["APPLICATION_STATUS"] == "REJECTED" and item["REASONS"] == ["SELFIE_MISMATCH"]
+
+
+def test_duplicate_message_calls_the_validator_once(stack, submit_deps, validator):
+    awaiting(stack, submit_deps)
+
+    submit.handle(EVENT, LambdaContext(), submit_deps)
+    submit.handle(EVENT, LambdaContext(), submit_deps)
+
+    assert len(validator.requests) == 1
+
+
+def test_validator_outage_is_retried_then_recorded_as_error(stack, submit_deps, validator):
+    validator.failure = "HTTP 503"
+    awaiting(stack, submit_deps)
+    message_id = EVENT["Records"][0]["messageId"]
+
+    assert submit.handle(EVENT, LambdaContext(), submit_deps) == {"batchItemFailures": [{"itemIdentifier": message_id}]}
+    assert stack.item(APP)["APPLICATION_STATUS"] == "AWAITING_LICENSE_VALIDATION"
+
+    last = json.loads(json.dumps(EVENT))
+    last["Records"][0]["attributes"]["ApproximateReceiveCount"] = "5"
+    assert submit.handle(last, LambdaContext(), submit_deps) == {"batchItemFailures": []}
+    item = stack.item(APP)
+    assert item["APPLICATION_STATUS"] == "ERROR" and item["REASONS"] == ["SERVICE_ERROR"]
+    assert [n["MessageAttributes"]["outcome"]["Value"] for n in stack.notifications()] == ["ERROR"]
+
+
+def test_override_is_forwarded_only_in_test_mode(stack, submit_deps, validator, monkeypatch):
+    awaiting(stack, submit_deps)
+    event = json.loads(json.dumps(EVENT))
+    event["Records"][0]["body"] = json.dumps({**json.loads(event["Records"][0]["body"]), "validation_override": False})
+
+    submit.handle(event, LambdaContext(), submit_deps)
+
+    assert "validation_override" not in validator.requests[0]
+
+
+def test_poison_messages_fail_into_the_dead_letter_queue_after_five_receives(stack, submit_deps):
+    stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody="{not json")
+    stack.sqs.send_message(
+        QueueUrl=stack.queue_url, MessageBody=json.dumps({"app_uuid": "unknown1", "driver_license_id": "X"})
+    )
+    receives = 0
+    while True:
+        messages = stack.sqs.receive_message(
+            QueueUrl=stack.queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0, AttributeNames=["All"]
+        ).get("Messages", [])
+        if not messages:
+            break
+        receives += 1
+        response = submit.handle(_as_event(messages), LambdaContext(), submit_deps)
+        failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
+        assert failed == {m["MessageId"] for m in messages}
+        assert receives <= 5
+
+    assert receives == 5
+    dead = stack.sqs.receive_message(QueueUrl=stack.dead_letter_url, MaxNumberOfMessages=10)["Messages"]
+    assert len(dead) == 2
+
+
+def _as_event(messages: list[dict]) -> dict:
+    """The event Lambda's SQS event source mapping builds from received messages."""
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m["Attributes"],
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:LicenseQueue",
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+    }

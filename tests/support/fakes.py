@@ -1,0 +1,68 @@
+"""Fakes for the paid and external ports, injected through the dependency objects (never patched in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kyc.model import FaceComparison, FieldReading, IdDocument, ServiceFailure, ValidationResult
+
+
+@dataclass
+class FakeFaces:
+    """CompareFaces stand-in: answers what it is told and counts its calls."""
+
+    similarity: float | None = 99.0
+    source_has_face: bool = True
+    target_faces: int = 1
+    failure: str | None = None
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def compare(self, source_key: str, target_key: str, threshold: float) -> FaceComparison:
+        self.calls.append((source_key, target_key))
+        if self.failure:
+            raise ServiceFailure("rekognition", self.failure)
+        return FaceComparison(self.source_has_face, self.target_faces, self.similarity, threshold)
+
+
+@dataclass
+class FakeIdReader:
+    """AnalyzeID stand-in: reads back the fields it is given (by AnalyzeID type) and counts its calls."""
+
+    fields: dict[str, str]
+    confidence: float = 98.0
+    failure: str | None = None
+    calls: list[list[str]] = field(default_factory=list)
+
+    def analyze(self, page_keys: list[str]) -> IdDocument:
+        self.calls.append(page_keys)
+        if self.failure:
+            raise ServiceFailure("textract", self.failure)
+        return IdDocument({name: FieldReading(text, self.confidence) for name, text in self.fields.items()})
+
+
+@dataclass
+class FakeValidator:
+    valid: bool = True
+    failure: str | None = None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def validate(self, request: dict[str, Any]) -> ValidationResult:
+        self.requests.append(request)
+        if self.failure:
+            raise ServiceFailure("validator", self.failure)
+        return ValidationResult(self.valid, "fake rule")
+
+
+@dataclass
+class FlakyNotifier:
+    """Wraps a notifier and fails its first `failures` publishes, like an SNS outage."""
+
+    inner: Any
+    failures: int = 1
+
+    def publish(self, subject: str, body: str, attributes: dict[str, str]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ServiceFailure("sns", "InternalError")
+        self.inner.publish(subject, body, attributes)

@@ -1,0 +1,1 @@
+"""template.yaml: cfn-lint, the SAM transform, its structure and its IAM policies."""

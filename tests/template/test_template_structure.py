@@ -1,0 +1,278 @@
+"""The promises template.yaml makes (DESIGN §1–3), read from the CloudFormation the SAM transform produces."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from tests.template.stack import ROOT, as_list, function_role, of_type
+
+BUCKET_NAME = {"Fn::Sub": "documentbucket-${AWS::AccountId}"}
+BUCKET_ARN = {"Fn::Sub": "arn:${AWS::Partition}:s3:::documentbucket-${AWS::AccountId}"}
+FUNCTIONS = ("DocumentLambdaFunction", "SubmitLicenseLambdaFunction", "ValidateLicenseLambdaFunction")
+
+
+def props(resources: dict, name: str) -> dict:
+    return resources[name]["Properties"]
+
+
+# ---------------------------------------------------------------- every store encrypted, every bucket private
+
+
+def test_every_bucket_is_encrypted_private_and_tls_only(resources):
+    policies = {p["Properties"]["Bucket"]["Ref"]: p for p in of_type(resources, "AWS::S3::BucketPolicy").values()}
+    buckets = of_type(resources, "AWS::S3::Bucket")
+    assert buckets
+    for name, bucket in buckets.items():
+        encryption = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert encryption[0]["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+        assert set(bucket["Properties"]["PublicAccessBlockConfiguration"].values()) == {True}
+        assert len(bucket["Properties"]["PublicAccessBlockConfiguration"]) == 4
+        deny = [
+            s
+            for s in policies[name]["Properties"]["PolicyDocument"]["Statement"]
+            if s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        ]
+        assert deny and deny[0]["Principal"] == "*" and deny[0]["Action"] == "s3:*"
+        assert deny[0]["Resource"] == [{"Fn::GetAtt": [name, "Arn"]}, {"Fn::Sub": f"${{{name}.Arn}}/*"}]
+
+
+def test_every_table_queue_and_topic_is_encrypted(resources):
+    for table in of_type(resources, "AWS::DynamoDB::Table").values():
+        assert table["Properties"]["SSESpecification"]["SSEEnabled"] is True
+    queues = of_type(resources, "AWS::SQS::Queue")
+    assert len(queues) == 3
+    for queue in queues.values():
+        assert queue["Properties"].get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in queue["Properties"]
+    for topic in of_type(resources, "AWS::SNS::Topic").values():
+        assert topic["Properties"]["KmsMasterKeyId"]
+
+
+# ---------------------------------------------------------------- S3
+
+
+def test_document_bucket_contract(resources):
+    bucket = props(resources, "DocumentBucket")
+    assert bucket["BucketName"] == BUCKET_NAME
+    expiring = {r["Prefix"]: r["ExpirationInDays"] for r in bucket["LifecycleConfiguration"]["Rules"] if "Prefix" in r}
+    assert expiring == {"zipped/": {"Ref": "RetentionDays"}, "unzipped/": {"Ref": "RetentionDays"}}
+    assert bucket["NotificationConfiguration"]["EventBridgeConfiguration"] == {"EventBridgeEnabled": True}
+
+
+def test_uploads_trigger_the_document_function_only_in_the_lambda_workflow(cfn, resources):
+    condition, configurations, otherwise = props(resources, "DocumentBucket")["NotificationConfiguration"][
+        "LambdaConfigurations"
+    ]["Fn::If"]
+    assert cfn["Conditions"][condition] == {"Fn::Equals": [{"Ref": "Workflow"}, "Lambda"]}
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    assert configurations == [
+        {
+            "Event": "s3:ObjectCreated:*",
+            "Filter": {
+                "S3Key": {"Rules": [{"Name": "prefix", "Value": "zipped/"}, {"Name": "suffix", "Value": ".zip"}]}
+            },
+            "Function": {"Fn::GetAtt": ["DocumentLambdaFunction", "Arn"]},
+        }
+    ]
+
+
+def test_s3_may_invoke_the_document_function_for_this_bucket_only(resources):
+    [(name, permission)] = [
+        (n, p)
+        for n, p in of_type(resources, "AWS::Lambda::Permission").items()
+        if p["Properties"]["Principal"] == "s3.amazonaws.com"
+    ]
+    assert permission["Properties"]["FunctionName"] == {"Ref": "DocumentLambdaFunction"}
+    assert permission["Properties"]["SourceArn"] == BUCKET_ARN
+    assert permission["Properties"]["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert name in as_list(resources["DocumentBucket"]["DependsOn"])
+
+
+def _mentions(value, name: str) -> bool:
+    if isinstance(value, dict):
+        if value.get("Ref") == name or (value.get("Fn::GetAtt") or [None])[0] == name:
+            return True
+        return any(_mentions(v, name) for v in value.values())
+    if isinstance(value, list):
+        return any(_mentions(v, name) for v in value)
+    return isinstance(value, str) and f"${{{name}" in value
+
+
+def test_functions_and_roles_name_the_bucket_literally_so_the_notification_makes_no_cycle(resources):
+    for function in FUNCTIONS:
+        assert not _mentions(resources[function], "DocumentBucket")
+        assert not _mentions(function_role(resources, function), "DocumentBucket")
+    assert props(resources, "DocumentLambdaFunction")["Environment"]["Variables"]["DOCUMENT_BUCKET"] == BUCKET_NAME
+
+
+# ---------------------------------------------------------------- DynamoDB
+
+
+def test_customer_table_contract(resources):
+    table = props(resources, "CustomerMetadataTable")
+    assert table["KeySchema"] == [{"AttributeName": "APP_UUID", "KeyType": "HASH"}]
+    assert table["AttributeDefinitions"] == [{"AttributeName": "APP_UUID", "AttributeType": "S"}]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "EXPIRES_AT", "Enabled": True}
+
+
+# ---------------------------------------------------------------- queues, dead letters, alarms
+
+
+def test_license_queue_outlasts_the_consumer_and_redrives_after_five_receives(resources):
+    queue = props(resources, "LicenseQueue")
+    assert queue["VisibilityTimeout"] == 300
+    assert queue["VisibilityTimeout"] >= 6 * props(resources, "SubmitLicenseLambdaFunction")["Timeout"]
+    assert queue["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": ["LicenseDeadLetterQueue", "Arn"]},
+        "maxReceiveCount": 5,
+    }
+    assert props(resources, "LicenseDeadLetterQueue")["MessageRetentionPeriod"] == 14 * 24 * 3600
+
+
+def test_submit_function_consumes_the_queue_with_partial_batch_responses(resources):
+    [mapping] = of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+    assert mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": ["LicenseQueue", "Arn"]}
+    assert mapping["Properties"]["FunctionName"] == {"Ref": "SubmitLicenseLambdaFunction"}
+    assert mapping["Properties"]["BatchSize"] == 10
+    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_failed_document_events_go_to_their_dead_letter_queue_after_two_retries(resources):
+    [config] = of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
+    assert config["Properties"]["FunctionName"] == {"Ref": "DocumentLambdaFunction"}
+    assert config["Properties"]["MaximumRetryAttempts"] == 2
+    assert config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": ["DocumentDeadLetterQueue", "Arn"]
+    }
+    assert props(resources, "DocumentDeadLetterQueue")["MessageRetentionPeriod"] == 14 * 24 * 3600
+
+
+def _alarms(resources: dict, metric: str, dimension_value: dict) -> list[dict]:
+    return [
+        a["Properties"]
+        for a in of_type(resources, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["MetricName"] == metric and a["Properties"]["Dimensions"][0]["Value"] == dimension_value
+    ]
+
+
+@pytest.mark.parametrize("queue", ["LicenseDeadLetterQueue", "DocumentDeadLetterQueue"])
+def test_a_message_in_a_dead_letter_queue_raises_an_alarm(resources, queue):
+    [alarm] = _alarms(resources, "ApproximateNumberOfMessagesVisible", {"Fn::GetAtt": [queue, "QueueName"]})
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_function_errors_raise_an_alarm(resources, function):
+    [alarm] = _alarms(resources, "Errors", {"Ref": function})
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (1, "GreaterThanOrEqualToThreshold")
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_cloudwatch_may_use_the_alarm_topic_key(resources):
+    assert props(resources, "AlarmTopic")["KmsMasterKeyId"] == {"Ref": "AlarmTopicKey"}
+    key = props(resources, "AlarmTopicKey")
+    assert key["EnableKeyRotation"] is True
+    [grant] = [s for s in key["KeyPolicy"]["Statement"] if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert set(grant["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+
+
+def test_staff_email_subscriptions_are_optional(resources):
+    assert resources["ApplicationNotificationsEmail"]["Condition"] == "HasNotificationEmail"
+    assert resources["AlarmTopicEmail"]["Condition"] == "HasAnyAlarmEmail"
+    assert props(resources, "ApplicationNotifications")["KmsMasterKeyId"] == "alias/aws/sns"
+
+
+# ---------------------------------------------------------------- the validator API
+
+
+def test_every_validator_route_requires_iam_auth(resources):
+    body = props(resources, "ValidatorApi")["Body"]
+    assert list(body["paths"]) == ["/license"] and list(body["paths"]["/license"]) == ["post"]
+    for route in body["paths"].values():
+        for operation in route.values():
+            assert operation["security"] == [{"AWS_IAM": []}]
+    assert body["components"]["securitySchemes"]["AWS_IAM"]["x-amazon-apigateway-authtype"] == "awsSigv4"
+
+
+def test_validator_stage_is_throttled_and_logged(resources):
+    [stage] = of_type(resources, "AWS::ApiGatewayV2::Stage").values()
+    assert {"ThrottlingBurstLimit", "ThrottlingRateLimit"} <= set(stage["Properties"]["DefaultRouteSettings"])
+    assert stage["Properties"]["AccessLogSettings"]["DestinationArn"] == {
+        "Fn::GetAtt": ["ValidatorApiAccessLogs", "Arn"]
+    }
+
+
+def test_submitter_calls_the_validator_route_it_may_invoke(resources):
+    url = props(resources, "SubmitLicenseLambdaFunction")["Environment"]["Variables"]["VALIDATOR_URL"]
+    assert url == {"Fn::Sub": "https://${ValidatorApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/license"}
+
+
+# ---------------------------------------------------------------- functions
+
+
+@pytest.mark.parametrize(
+    ("function", "timeout", "memory"),
+    [
+        ("DocumentLambdaFunction", 60, 1024),
+        ("SubmitLicenseLambdaFunction", 30, 256),
+        ("ValidateLicenseLambdaFunction", 30, 256),
+    ],
+)
+def test_function_runtime(resources, function, timeout, memory):
+    function_props = props(resources, function)
+    assert function_props["Runtime"] == "python3.12" and function_props["Architectures"] == ["x86_64"]
+    assert function_props["Handler"] == "app.lambda_handler"
+    assert function_props["TracingConfig"] == {"Mode": "Active"}
+    assert (function_props["Timeout"], function_props["MemorySize"]) == (timeout, memory)
+    [layer] = function_props["Layers"]
+    assert resources[layer["Ref"]]["Type"] == "AWS::Lambda::LayerVersion"
+    assert function_props["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == "kyc-onboarding"
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_function_logs_are_kept_for_log_retention_days(resources, function):
+    [group] = [
+        g["Properties"]
+        for g in of_type(resources, "AWS::Logs::LogGroup").values()
+        if g["Properties"].get("LogGroupName") == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
+    ]
+    assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def _settings_variables() -> set[str]:
+    """The environment variables kyc/settings.py reads."""
+    tree = ast.parse((ROOT / "layers/shared/kyc/settings.py").read_text())
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+        and node.args[0].value.isupper()
+    }
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_app_setting_in_the_template_is_one_the_code_reads(resources, function):
+    names = set(props(resources, function)["Environment"]["Variables"])
+    app_settings = {n for n in names if not n.startswith("POWERTOOLS_")}
+    assert app_settings and app_settings <= _settings_variables()
+
+
+def test_outputs_name_every_endpoint(cfn):
+    values = [o["Value"] for o in cfn["Outputs"].values()]
+    for resource in (
+        "DocumentBucket",
+        "CustomerMetadataTable",
+        "ApplicationNotifications",
+        "LicenseQueue",
+        "LicenseDeadLetterQueue",
+        "DocumentDeadLetterQueue",
+    ):
+        assert {"Ref": resource} in values
+    assert {"Fn::Sub": "https://${ValidatorApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/license"} in values

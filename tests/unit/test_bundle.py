@@ -1,0 +1,347 @@
+"""Bundle safety: every rule, against hostile archives built in memory."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import stat
+import zipfile
+
+import pytest
+from kyc.bundle import (
+    MAX_MEMBER_BYTES,
+    MAX_PIXELS,
+    MAX_TOTAL_BYTES,
+    MAX_ZIP_BYTES,
+    app_uuid_from_key,
+    image_content_type,
+    read_bundle,
+)
+from kyc.model import Reason, Rejection
+
+from tests.unit.builders import (
+    APP,
+    DETAILS,
+    csv_bytes,
+    image_bytes,
+    info,
+    jpeg_with_size,
+    make_zip,
+    members,
+    patch_flag_bits,
+    patch_uncompressed_size,
+    png_header_only,
+)
+
+MB = 1024 * 1024
+
+
+def rejected(data: bytes, app: str = APP) -> Rejection:
+    with pytest.raises(Rejection) as caught:
+        read_bundle(data, app)
+    return caught.value
+
+
+def with_member(name: str, data: bytes, app: str = APP) -> bytes:
+    return make_zip(list(members(app).items()) + [(name, data)])
+
+
+def replaced(role: str, data: bytes) -> bytes:
+    entries = members()
+    entries[f"{APP}_{role}"] = data
+    return make_zip(entries)
+
+
+# -- keys ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("zipped/8d247914.zip", "8d247914"),
+        ("zipped/a-b_C9.zip", "a-b_C9"),
+        ("zipped/a%2Db.zip", "a-b"),
+        ("zipped/" + "x" * 64 + ".zip", "x" * 64),
+    ],
+)
+def test_app_uuid_from_a_valid_key(key, expected):
+    assert app_uuid_from_key(key) == expected
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "zipped/a+b.zip",  # '+' is a space once decoded
+        "zipped/a%20b.zip",
+        "zipped/.zip",
+        "zipped/" + "x" * 65 + ".zip",
+        "unzipped/abc.zip",
+        "zipped/sub/abc.zip",
+        "zipped/abc.tar",
+        "zipped/abc.zip.zip",
+        "zipped/..%2Fabc.zip",
+        "abc.zip",
+        "",
+    ],
+)
+def test_app_uuid_from_an_invalid_key_is_rejected(key):
+    with pytest.raises(Rejection) as caught:
+        app_uuid_from_key(key)
+    assert caught.value.reason is Reason.BUNDLE_INVALID
+
+
+# -- a good bundle --------------------------------------------------------------------------------------------------
+
+
+def test_a_valid_bundle_is_read_with_its_details_and_images():
+    expected = members()
+    bundle = read_bundle(make_zip(expected), APP)
+    assert bundle.app_uuid == APP
+    assert bundle.details == DETAILS
+    assert bundle.selfie == expected[f"{APP}_selfie.png"]
+    assert bundle.license == expected[f"{APP}_license.png"]
+    assert bundle.license_back is None
+
+
+def test_optional_back_page_and_macos_litter_are_accepted():
+    back = image_bytes("PNG", (64, 40))
+    entries = list(members().items()) + [
+        (f"{APP}_license_back.png", back),
+        ("__MACOSX/", b""),
+        (f"__MACOSX/._{APP}_selfie.png", b"\0\5\26\7junk"),
+        (".DS_Store", b"\0\0\0\1Bud1"),
+    ]
+    assert read_bundle(make_zip(entries), APP).license_back == back
+
+
+def test_stored_members_are_accepted():
+    assert read_bundle(make_zip(members(), compression=zipfile.ZIP_STORED), APP).details == DETAILS
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"), [(image_bytes("PNG"), "image/png"), (image_bytes("JPEG"), "image/jpeg")]
+)
+def test_image_content_type_by_magic_bytes(data, content_type):
+    assert image_content_type(data) == content_type
+
+
+def test_image_content_type_of_other_bytes_is_rejected():
+    with pytest.raises(Rejection) as caught:
+        image_content_type(b"GIF89a...")
+    assert caught.value.reason is Reason.IMAGE_INVALID
+
+
+# -- archive-level rules ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        (b"", "empty"),
+        (b"this is not a zip", "not a readable zip"),
+        (make_zip(members())[:-30], "not a readable zip"),  # central directory cut off
+        (make_zip({}), "no members"),
+        (b"\0" * (MAX_ZIP_BYTES + 1), "exceeds 20 MB"),
+    ],
+    ids=["empty", "not-a-zip", "truncated", "no-members", "too-large"],
+)
+def test_archive_level_rejections(data, detail):
+    rejection = rejected(data)
+    assert rejection.reason is Reason.BUNDLE_INVALID
+    assert detail in rejection.detail
+
+
+def test_more_than_ten_members_is_rejected():
+    entries = list(members().items()) + [(f"__MACOSX/._{n}", b"x") for n in range(8)]
+    assert "more than 10 members" in rejected(make_zip(entries)).detail
+
+
+# -- member names and attributes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entry", "detail"),
+    [
+        (f"../{APP}_notes.csv", "'..'"),
+        (f"..\\{APP}_notes.csv", "'..'"),
+        (f"__MACOSX/../../{APP}.csv", "'..'"),
+        ("/etc/passwd", "absolute path"),
+        ("\\windows\\evil.dll", "absolute path"),
+        ("C:/evil.dll", "absolute path"),
+        ("photos/", "directory"),
+        (info("photos", external_attr=(stat.S_IFDIR | 0o755) << 16 | 0x10), "directory"),
+        (info(f"{APP}_link.png", external_attr=(stat.S_IFLNK | 0o777) << 16), "symbolic link"),
+        (f"{APP}_bundle.zip", "nested archive"),
+        (f"{APP}_bundle.tar.gz", "nested archive"),
+        ("notes.txt", "unexpected member"),
+        (f"{APP}_selfie.jpg", "unexpected member"),
+        (f"{APP}_SELFIE.png", "unexpected member"),
+        (f"{APP}_extra.png", "unexpected member"),
+        ("nul\x01name.png", "control characters"),
+    ],
+)
+def test_member_rules(entry, detail):
+    rejection = rejected(with_member(entry, b"payload"))
+    assert rejection.reason is Reason.BUNDLE_INVALID
+    assert detail in rejection.detail
+
+
+def test_a_symlink_named_like_an_expected_member_is_rejected():
+    entries = members()
+    selfie = entries.pop(f"{APP}_selfie.png")
+    link = info(f"{APP}_selfie.png", external_attr=(stat.S_IFLNK | 0o777) << 16)
+    assert "symbolic link" in rejected(make_zip(list(entries.items()) + [(link, selfie)])).detail
+
+
+@pytest.mark.parametrize("name", [f"{APP}_details.csv", f"__MACOSX/._{APP}_details.csv"])
+def test_an_encrypted_member_is_rejected(name):
+    data = patch_flag_bits(with_member(f"__MACOSX/._{APP}_details.csv", b"x"), name, 0x1)
+    assert "encrypted" in rejected(data).detail
+
+
+def test_members_named_for_another_application_are_unexpected():
+    rejection = rejected(make_zip(members("7a135804")))
+    assert rejection.reason is Reason.BUNDLE_INVALID
+    assert "unexpected member '7a135804_details.csv'" in rejection.detail
+
+
+def test_duplicate_members_are_rejected():
+    data = with_member(f"{APP}_selfie.png", image_bytes("PNG"))
+    assert f"duplicate member '{APP}_selfie.png'" in rejected(data).detail
+
+
+@pytest.mark.parametrize("role", ["details.csv", "selfie.png", "license.png"])
+def test_a_missing_required_member_is_rejected(role):
+    entries = members()
+    del entries[f"{APP}_{role}"]
+    assert f"missing member '{APP}_{role}'" in rejected(make_zip(entries)).detail
+
+
+def test_unsupported_compression_is_rejected():
+    data = make_zip(members(), compression=zipfile.ZIP_BZIP2)
+    assert "unsupported compression" in rejected(data).detail
+
+
+def test_long_hostile_names_are_truncated_in_the_detail():
+    rejection = rejected(with_member("n" * 5000, b"x"))
+    assert len(rejection.detail) < 120
+
+
+# -- sizes, ratios, lies -----------------------------------------------------------------------------------------
+
+
+def test_a_compression_ratio_bomb_is_rejected():
+    data = replaced("selfie.png", b"\0" * MB)
+    rejection = rejected(data)
+    assert rejection.reason is Reason.BUNDLE_INVALID
+    assert "compression ratio of 100" in rejection.detail
+
+
+def test_a_member_over_the_size_cap_is_rejected():
+    data = replaced("selfie.png", os.urandom(MAX_MEMBER_BYTES + 1))  # incompressible: ratio 1
+    assert "exceeds 15 MB uncompressed" in rejected(data).detail
+
+
+def test_members_over_the_total_cap_are_rejected():
+    # Three members just under the member cap, each compressing about 6:1 (under the ratio cap).
+    two_symbols = bytes.maketrans(bytes(range(256)), b"ab" * 128)
+    big = (MAX_TOTAL_BYTES // 3) + MB
+    entries = members()
+    for role in ("selfie.png", "license.png", "license_back.png"):
+        entries[f"{APP}_{role}"] = os.urandom(big).translate(two_symbols)
+    data = make_zip(entries, compresslevel=1)
+    assert len(data) <= MAX_ZIP_BYTES
+    assert "exceed 40 MB uncompressed in total" in rejected(data).detail
+
+
+def test_a_member_lying_about_its_size_is_rejected():
+    name = f"{APP}_selfie.png"
+    data = patch_uncompressed_size(replaced("selfie.png", os.urandom(2 * MB)), name, 100)
+    rejection = rejected(data)
+    assert rejection.reason is Reason.BUNDLE_INVALID
+    assert name in rejection.detail
+
+
+def test_a_corrupt_member_is_rejected():
+    data = bytearray(make_zip(members(), compression=zipfile.ZIP_STORED))
+    start = data.index(b"\x89PNG")
+    data[start + 40 : start + 48] = b"\xff" * 8  # CRC no longer matches
+    assert "is corrupt" in rejected(bytes(data)).detail
+
+
+# -- nested archives by content -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "payload"),
+    [
+        ("details.csv", make_zip({"inner.csv": b"a,b"})),
+        ("selfie.png", gzip.compress(os.urandom(64))),
+        ("license.png", b"7z\xbc\xaf\x27\x1c" + os.urandom(64)),
+        ("license.png", b"Rar!\x1a\x07\x00" + os.urandom(64)),
+    ],
+    ids=["zip-as-csv", "gzip-as-png", "7z-as-png", "rar-as-png"],
+)
+def test_nested_archives_are_rejected_by_magic_bytes(role, payload):
+    rejection = rejected(replaced(role, payload))
+    assert rejection.reason is Reason.BUNDLE_INVALID
+    assert "nested archive" in rejection.detail
+
+
+# -- images --------------------------------------------------------------------------------------------------------
+
+
+def test_a_jpeg_named_png_is_accepted():
+    bundle = read_bundle(replaced("selfie.png", image_bytes("JPEG")), APP)
+    assert image_content_type(bundle.selfie) == "image/jpeg"
+
+
+@pytest.mark.parametrize(
+    ("role", "payload", "detail"),
+    [
+        ("selfie.png", b"hello, not an image", "neither PNG nor JPEG"),
+        ("selfie.png", b"", "neither PNG nor JPEG"),
+        ("license.png", b"GIF89a" + os.urandom(64), "neither PNG nor JPEG"),
+        ("selfie.png", image_bytes("PNG", (400, 300))[:-200], "does not decode"),
+        ("license.png", image_bytes("JPEG", (400, 300))[:400], "does not decode"),
+        ("selfie.png", b"\x89PNG\r\n\x1a\n" + os.urandom(40), "no readable PNG header"),
+        ("license.png", b"\xff\xd8\xff\xd9", "no readable JPEG header"),
+        ("selfie.png", png_header_only(50_000, 50_000), "exceeds 40 megapixels"),
+        ("selfie.png", png_header_only(8_000, 5_001), "exceeds 40 megapixels"),
+        ("license.png", jpeg_with_size(10_000, 10_000), "exceeds 40 megapixels"),
+        ("license_back.png", png_header_only(65_535, 65_535), "exceeds 40 megapixels"),
+        ("selfie.png", png_header_only(100, 100), "does not decode"),  # declared size fine, data missing
+    ],
+    ids=[
+        "text",
+        "empty",
+        "gif",
+        "truncated-png",
+        "truncated-jpeg",
+        "png-without-header",
+        "jpeg-without-frame",
+        "png-2500-megapixels",
+        "png-just-over-40-megapixels",
+        "jpeg-100-megapixels",
+        "back-page-4-gigapixels",
+        "png-without-data",
+    ],
+)
+def test_image_rules(role, payload, detail):
+    rejection = rejected(replaced(role, payload))
+    assert rejection.reason is Reason.IMAGE_INVALID
+    assert f"'{APP}_{role}'" in rejection.detail
+    assert detail in rejection.detail
+
+
+def test_the_pixel_limit_is_inclusive():
+    assert MAX_PIXELS == 40_000_000
+    assert "megapixels" not in rejected(replaced("selfie.png", png_header_only(8_000, 5_000))).detail
+
+
+# -- the details CSV inside a bundle --------------------------------------------------------------------------------
+
+
+def test_an_invalid_csv_in_a_bundle_is_csv_invalid():
+    rejection = rejected(replaced("details.csv", csv_bytes(encoding="utf-16")))
+    assert rejection.reason is Reason.CSV_INVALID
