@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .sam-venv
-SAM_PYTHON ?= $(shell command -v python3.12 || ls /root/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | head -n1 || echo python3)
+# `sam build` needs the Lambda runtime's Python (3.12) on PATH: a pyenv install or the system's.
+RUNTIME_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
+export SAM_CLI_TELEMETRY := 0
 PHOTOS := .cache/photos
 FACE_RECOGNITION_SDIST := face_recognition==1.3.0
 
@@ -39,7 +41,7 @@ lint: install
 	$(BIN)/cfn-lint -t template.yaml
 
 $(SAM_VENV)/.installed:
-	$(SAM_PYTHON) -m venv $(SAM_VENV)
+	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0
 	touch $@
 
@@ -47,7 +49,8 @@ validate: $(SAM_VENV)/.installed
 	$(SAM_VENV)/bin/sam validate --lint
 
 build: $(SAM_VENV)/.installed
-	PATH="$(dir $(SAM_PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build
+	@test -n "$(RUNTIME_PYTHON)" || { echo "sam build needs python3.12 (the Lambda runtime) on PATH"; exit 1; }
+	PATH="$(dir $(RUNTIME_PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build
 
 bench: install photos
 	$(BIN)/python -m bench

@@ -1,0 +1,43 @@
+"""Real US cities with one of their ZIP codes, and each state's AAMVA issuer number (IIN)."""
+
+from __future__ import annotations
+
+
+def _cities(text: str) -> tuple[tuple[str, str], ...]:
+    pairs = (item.rsplit(" ", 1) for item in text.split(","))
+    return tuple((city.strip(), zip_code) for city, zip_code in pairs)
+
+
+CITIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "CA": _cities(
+        "SACRAMENTO 95814, LOS ANGELES 90012, SAN DIEGO 92101, SAN JOSE 95112, FRESNO 93721, OAKLAND 94612,"
+        "LONG BEACH 90802, BAKERSFIELD 93301, RIVERSIDE 92501, SANTA ROSA 95404"
+    ),
+    "NY": _cities(
+        "ALBANY 12207, BUFFALO 14202, ROCHESTER 14604, SYRACUSE 13202, NEW YORK 10001, BROOKLYN 11201, YONKERS 10701,"
+        "ITHACA 14850, SCHENECTADY 12305, WHITE PLAINS 10601"
+    ),
+    "TX": _cities(
+        "AUSTIN 78701, HOUSTON 77002, DALLAS 75201, SAN ANTONIO 78205, EL PASO 79901, FORT WORTH 76102, LUBBOCK 79401,"
+        "PLANO 75074, CORPUS CHRISTI 78401, AMARILLO 79101"
+    ),
+    "FL": _cities(
+        "TALLAHASSEE 32301, MIAMI 33130, ORLANDO 32801, TAMPA 33602, JACKSONVILLE 32202, GAINESVILLE 32601,"
+        "PENSACOLA 32502, SARASOTA 34236, FORT LAUDERDALE 33301, SAINT PETERSBURG 33701"
+    ),
+    "WA": _cities(
+        "OLYMPIA 98501, SEATTLE 98101, SPOKANE 99201, TACOMA 98402, VANCOUVER 98660, BELLEVUE 98004, EVERETT 98201,"
+        "YAKIMA 98901, BELLINGHAM 98225, KENNEWICK 99336"
+    ),
+    "PA": _cities(
+        "HARRISBURG 17101, PHILADELPHIA 19107, PITTSBURGH 15222, ALLENTOWN 18101, ERIE 16501, SCRANTON 18503,"
+        "LANCASTER 17602, READING 19601, BETHLEHEM 18015, STATE COLLEGE 16801"
+    ),
+    "MA": _cities(
+        "BOSTON 02108, WORCESTER 01608, SPRINGFIELD 01103, CAMBRIDGE 02139, LOWELL 01852, NEW BEDFORD 02740,"
+        "QUINCY 02169, SALEM 01970, PLYMOUTH 02360, PITTSFIELD 01201"
+    ),
+}
+
+# AAMVA Issuer Identification Numbers, the first six digits after "ANSI " in the PDF417 header.
+IIN = {"CA": "636014", "NY": "636001", "TX": "636015", "FL": "636010", "WA": "636045", "PA": "636025", "MA": "636002"}
