@@ -39,12 +39,12 @@ def parse_details(data: bytes) -> Details:
     if len(rows) != 2:
         raise _invalid(f"CSV must have a header row and exactly one data row, found {len(rows) - 1} data rows")
     header = [name.strip().upper() for name in rows[0]]
+    missing = [name for name in DETAIL_FIELDS if name not in header]
+    if missing:  # first: a CSV without a header row must not have its values echoed as column names
+        raise _invalid(f"missing columns: {', '.join(missing)}")
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
         raise _invalid(f"duplicate columns: {_columns(duplicates)}")
-    missing = [name for name in DETAIL_FIELDS if name not in header]
-    if missing:
-        raise _invalid(f"missing columns: {', '.join(missing)}")
     extra = [name for name in header if name not in DETAIL_FIELDS]
     if extra:
         raise _invalid(f"unexpected columns: {_columns(extra)}")
