@@ -20,13 +20,15 @@ class NoManagedPolicyNames:
 
 
 def packaged(sam: dict) -> dict:
-    """What `sam package` hands to CloudFormation: local code folders replaced by S3 URIs."""
+    """What `sam package` hands to CloudFormation: local code folders and definition files replaced by S3 URIs."""
     sam = copy.deepcopy(sam)
     for resource in sam["Resources"].values():
         properties = resource.get("Properties", {})
         for key in ("CodeUri", "ContentUri"):
             if isinstance(properties.get(key), str):
                 properties[key] = f"s3://deployment-bucket/{properties[key].strip('/')}.zip"
+        if isinstance(properties.get("DefinitionUri"), str):
+            properties["DefinitionUri"] = f"s3://deployment-bucket/{properties['DefinitionUri']}"
     return sam
 
 

@@ -18,6 +18,7 @@ from tests.template.stack import ROOT, as_list, function_role, load, of_type
 
 KYC = ROOT / "layers/shared/kyc"
 ACTION_NAMES = {("textract", "analyze_id"): "AnalyzeID"}  # boto3 names whose IAM action is not plain CamelCase
+SERVICE_PREFIXES = {"stepfunctions": "states"}  # boto3 service names whose IAM prefix differs
 READS_S3_AS_CALLER = {"rekognition:CompareFaces", "textract:AnalyzeID"}  # they fetch S3Object with our permissions
 SQS_POLLER = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}  # Lambda's SQS event source
 ON_FAILURE_TO_SQS = {"sqs:SendMessage"}  # Lambda's async on-failure destination, sent with the function's role
@@ -84,7 +85,7 @@ def _client_service(adapter: ast.ClassDef) -> str | None:
 
 def iam_action(service: str, method: str) -> str:
     name = ACTION_NAMES.get((service, method)) or "".join(part.capitalize() for part in method.split("_"))
-    return f"{service}:{name}"
+    return f"{SERVICE_PREFIXES.get(service, service)}:{name}"
 
 
 def method_actions(adapter: ast.ClassDef, method: str, seen: frozenset[str] = frozenset()) -> set[str]:
@@ -225,10 +226,32 @@ def resources_for(resources: dict, function: str, action: str) -> list:
 
 def test_the_derivation_sees_the_lambdas_aws_calls():
     """A check of the reader itself on the code as it stands: the document function reaches every adapter."""
-    assert set(FUNCTIONS.values()) == {"document", "submit_license", "validate_license"}
+    assert set(FUNCTIONS.values()) == {"document", "submit_license", "validate_license"} | WORKFLOW_FOLDERS
     assert "dynamodb:PutItem" in code_actions("document")
     assert "execute-api:Invoke" in code_actions("submit_license")
     assert code_actions("validate_license") == set()
+    assert code_actions("start_workflow") == {"states:StartExecution"}
+
+
+WORKFLOW_FOLDERS = {"start_workflow", "unzip", "write_to_dynamo", "compare_faces", "compare_details", "decide", "record_error"}
+ITEM = {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+
+
+@pytest.mark.parametrize(
+    ("folder", "actions"),
+    [
+        ("start_workflow", {"states:StartExecution"}),
+        ("unzip", {"s3:GetObject", "s3:PutObject", "dynamodb:PutItem", "sns:Publish"} | ITEM),
+        ("write_to_dynamo", {"s3:GetObject"} | ITEM),
+        ("compare_faces", {"s3:GetObject", "rekognition:CompareFaces"} | ITEM),
+        ("compare_details", {"s3:GetObject", "textract:AnalyzeID"} | ITEM),
+        ("decide", {"sns:Publish"} | ITEM),
+        ("record_error", {"dynamodb:PutItem", "sns:Publish"} | ITEM),
+    ],
+)
+def test_each_workflow_task_reaches_only_what_its_step_needs(folder, actions):
+    """Written out, so that a step that starts to reach more (and its role with it) shows here."""
+    assert code_actions(folder) == actions
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
@@ -257,6 +280,26 @@ def test_document_function_reads_and_writes_only_its_prefixes(resources):
         {"Fn::Sub": f"{bucket}/unzipped/*"},
     ]
     assert resources_for(resources, "DocumentLambdaFunction", "s3:PutObject") == [{"Fn::Sub": f"{bucket}/unzipped/*"}]
+
+
+@pytest.mark.parametrize(
+    ("function", "action", "prefixes"),
+    [
+        ("UnzipLambdaFunction", "s3:GetObject", ["zipped"]),
+        ("UnzipLambdaFunction", "s3:PutObject", ["unzipped"]),
+        ("WriteToDynamoLambdaFunction", "s3:GetObject", ["unzipped"]),
+        ("CompareFacesLambdaFunction", "s3:GetObject", ["unzipped"]),
+        ("CompareDetailsLambdaFunction", "s3:GetObject", ["unzipped"]),
+    ],
+)
+def test_workflow_tasks_read_and_write_only_their_prefixes(resources, function, action, prefixes):
+    bucket = "arn:${AWS::Partition}:s3:::documentbucket-${AWS::AccountId}"
+    assert resources_for(resources, function, action) == [{"Fn::Sub": f"{bucket}/{prefix}/*"} for prefix in prefixes]
+
+
+def test_the_starter_may_start_only_the_document_workflow(resources):
+    granted = resources_for(resources, "StartDocumentWorkflowLambdaFunction", "states:StartExecution")
+    assert granted == [{"Ref": "DocumentStateMachine"}]
 
 
 def test_submitter_may_invoke_only_the_post_license_route(resources):

@@ -141,8 +141,11 @@ def test_submit_function_consumes_the_queue_with_partial_batch_responses(resourc
 
 
 def test_failed_document_events_go_to_their_dead_letter_queue_after_two_retries(resources):
-    [config] = of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
-    assert config["Properties"]["FunctionName"] == {"Ref": "DocumentLambdaFunction"}
+    [config] = [
+        c
+        for c in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": "DocumentLambdaFunction"}
+    ]
     assert config["Properties"]["MaximumRetryAttempts"] == 2
     assert config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": ["DocumentDeadLetterQueue", "Arn"]

@@ -9,10 +9,17 @@ from kyc.adapters.rekognition import RekognitionFaces
 from kyc.adapters.s3 import S3DocumentStore
 from kyc.adapters.sns import SnsNotifier
 from kyc.adapters.sqs import SqsLicenseQueue
+from kyc.adapters.stepfunctions import StepFunctionsWorkflows
 from kyc.adapters.textract import TextractIdReader
 from kyc.adapters.validator_http import HttpLicenseValidator
+from kyc.services.applicant_record import DetailsRecordDeps
+from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps
+from kyc.services.conclusion import ConclusionDeps
 from kyc.services.documents import DocumentDeps
+from kyc.services.failure import FailureDeps
+from kyc.services.intake import IntakeDeps
 from kyc.services.license_submission import SubmitDeps
+from kyc.services.workflow_start import StartDeps
 from kyc.settings import Settings, get_settings
 
 
@@ -44,3 +51,58 @@ def submit_license_dependencies() -> SubmitDeps:
 def validate_license_dependencies() -> Settings:
     """The validator calls no AWS service: its only dependency is its configuration."""
     return get_settings()
+
+
+# ---------------------------------------------------------------- the Step Functions workflow (part 2)
+
+
+@cache
+def start_workflow_dependencies() -> StartDeps:
+    return StartDeps(workflows=StepFunctionsWorkflows(get_settings().state_machine_arn))
+
+
+@cache
+def unzip_dependencies() -> IntakeDeps:
+    settings = get_settings()
+    return IntakeDeps(
+        store=S3DocumentStore(settings.bucket),
+        applications=DynamoApplications(settings.table),
+        notifier=SnsNotifier(settings.topic_arn),
+        settings=settings,
+    )
+
+
+@cache
+def write_to_dynamo_dependencies() -> DetailsRecordDeps:
+    settings = get_settings()
+    return DetailsRecordDeps(store=S3DocumentStore(settings.bucket), applications=DynamoApplications(settings.table))
+
+
+@cache
+def compare_faces_dependencies() -> FaceCheckDeps:
+    settings = get_settings()
+    return FaceCheckDeps(
+        applications=DynamoApplications(settings.table), faces=RekognitionFaces(settings.bucket), settings=settings
+    )
+
+
+@cache
+def compare_details_dependencies() -> DetailsCheckDeps:
+    settings = get_settings()
+    return DetailsCheckDeps(
+        applications=DynamoApplications(settings.table), id_reader=TextractIdReader(settings.bucket), settings=settings
+    )
+
+
+@cache
+def decide_dependencies() -> ConclusionDeps:
+    settings = get_settings()
+    return ConclusionDeps(applications=DynamoApplications(settings.table), notifier=SnsNotifier(settings.topic_arn))
+
+
+@cache
+def record_error_dependencies() -> FailureDeps:
+    settings = get_settings()
+    return FailureDeps(
+        applications=DynamoApplications(settings.table), notifier=SnsNotifier(settings.topic_arn), settings=settings
+    )

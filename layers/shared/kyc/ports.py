@@ -40,6 +40,14 @@ class LicenseQueue(Protocol):
     def send(self, message: dict[str, Any]) -> None: ...
 
 
+class Workflows(Protocol):
+    def start(self, name: str, payload: dict[str, Any]) -> bool:
+        """Start the document workflow's execution `name`; False when one of that name has run already.
+
+        Step Functions answers a start of a running execution with the same name and input like the first start.
+        """
+
+
 class LicenseValidator(Protocol):
     def validate(self, request: dict[str, Any]) -> ValidationResult:
         """POST /license; raises kyc.model.ServiceFailure when the validator cannot answer."""

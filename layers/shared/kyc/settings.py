@@ -14,6 +14,7 @@ class Settings:
     topic_arn: str
     queue_url: str
     validator_url: str
+    state_machine_arn: str
     similarity_threshold: float
     confidence_floor: float
     retention_days: int
@@ -37,6 +38,7 @@ def get_settings() -> Settings:
         topic_arn=env("NOTIFICATION_TOPIC_ARN", ""),
         queue_url=env("LICENSE_QUEUE_URL", ""),
         validator_url=env("VALIDATOR_URL", ""),
+        state_machine_arn=env("STATE_MACHINE_ARN", ""),
         similarity_threshold=float(env("SIMILARITY_THRESHOLD", "80")),
         confidence_floor=float(env("DETAILS_CONFIDENCE_FLOOR", "50")),
         retention_days=int(env("RETENTION_DAYS", "30")),

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from kyc.model import Check, CheckResult, Outcome, Reason, Status
+from kyc.model import DETAIL_FIELDS, Check, CheckResult, Details, Outcome, Reason, Status
 from kyc.notifications import Notification
 from kyc.observability import logger, metrics
-from kyc.ports import Applications, Notifier
+from kyc.ports import Applications, Condition, Notifier
+
+OPEN = frozenset({Status.RECEIVED, Status.PROCESSING})
+"""The statuses in which the document steps may still write: the checks are not decided yet."""
+DONE_MARKER = "document-done"  # the document steps are over for this upload: a duplicate event does nothing
+QUEUED_MARKER = "queued"  # the licence validation was handed to LicenseQueue
+_NAMED_DETAIL = ("service", "mismatched", "unreadable")  # what a notification names besides the reason codes
+
+
+@dataclass(frozen=True)
+class Application:
+    """What a document step knows of the application it works on: its id, its bundle, its details, its results."""
+
+    app_uuid: str
+    etag: str
+    details: Details
+    recorded: dict[Check, CheckResult]
+
+
+def load_application(app_uuid: str, etag: str, applications: Applications) -> Application:
+    """The application as recorded on its item (a task of the Step Functions workflow keeps no state of its own)."""
+    item = applications.get(app_uuid) or {}
+    details = {name: item[name] for name in DETAIL_FIELDS if name in item}
+    return Application(app_uuid, etag, details, recorded_results(item))
 
 
 def iso(moment: datetime) -> str:
@@ -24,9 +48,11 @@ def expires_at(now: datetime, retention_days: int) -> int:
 
 def result_attributes(result: CheckResult) -> dict[str, Any]:
     """The item attributes of one check: the lab's BOOL (when decided) and a result map to rebuild it."""
-    values: dict[str, Any] = {
-        f"{result.check}_RESULT": {"outcome": str(result.outcome), "reasons": [str(r) for r in result.reasons]}
-    }
+    recorded: dict[str, Any] = {"outcome": str(result.outcome), "reasons": [str(r) for r in result.reasons]}
+    detail = {key: result.detail[key] for key in _NAMED_DETAIL if key in result.detail}
+    if detail:
+        recorded["detail"] = detail
+    values: dict[str, Any] = {f"{result.check}_RESULT": recorded}
     if result.value is not None:
         values[str(result.check)] = result.value
     return values
@@ -42,8 +68,21 @@ def recorded_results(item: dict[str, Any]) -> dict[Check, CheckResult]:
                 check=check,
                 outcome=Outcome(recorded["outcome"]),
                 reasons=tuple(Reason(r) for r in recorded.get("reasons", [])),
+                detail=dict(recorded.get("detail") or {}),
             )
     return results
+
+
+def record_result(app_uuid: str, etag: str, result: CheckResult, applications: Applications) -> CheckResult:
+    """Record one document check as soon as it is known, so that a retry never pays for it again."""
+    values = result_attributes(result)
+    if result.detail.get("similarity") is not None:
+        values["FACE_SIMILARITY"] = result.detail["similarity"]
+    if result.check is Check.DETAILS and "fields" in result.detail:
+        values["DETAILS_REPORT"] = result.detail["fields"]
+    applications.update(app_uuid, values, Condition(etag=etag, statuses=OPEN))
+    log_result(app_uuid, result)
+    return result
 
 
 def log_result(app_uuid: str, result: CheckResult) -> None:

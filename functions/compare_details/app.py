@@ -1,0 +1,20 @@
+"""CompareDetailsLambdaFunction (DocumentStateMachine): the CSV against the licence (AnalyzeID), recorded."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from kyc import bootstrap
+from kyc.observability import logger, metrics, tracer
+from kyc.services.checks import DetailsCheckDeps, details_step
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return handle(event)
+
+
+def handle(event: dict, deps: DetailsCheckDeps | None = None) -> dict:
+    deps = deps or bootstrap.compare_details_dependencies()
+    logger.append_keys(app_uuid=event["app_uuid"])
+    result = details_step(event["app_uuid"], event["etag"], event["members"], deps)
+    return {"check": str(result.check), "outcome": str(result.outcome)}

@@ -1,0 +1,20 @@
+"""CompareFacesLambdaFunction (DocumentStateMachine): the selfie against the licence photo, recorded."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from kyc import bootstrap
+from kyc.observability import logger, metrics, tracer
+from kyc.services.checks import FaceCheckDeps, face_step
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return handle(event)
+
+
+def handle(event: dict, deps: FaceCheckDeps | None = None) -> dict:
+    deps = deps or bootstrap.compare_faces_dependencies()
+    logger.append_keys(app_uuid=event["app_uuid"])
+    result = face_step(event["app_uuid"], event["etag"], event["members"], deps)
+    return {"check": str(result.check), "outcome": str(result.outcome)}

@@ -1,0 +1,20 @@
+"""RecordErrorLambdaFunction (DocumentStateMachine): a step failed beyond its retries; ERROR, and staff told."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from kyc import bootstrap
+from kyc.observability import logger, metrics, tracer
+from kyc.services.failure import FailureDeps, record_failure
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return handle(event)
+
+
+def handle(event: dict, deps: FailureDeps | None = None) -> dict:
+    deps = deps or bootstrap.record_error_dependencies()
+    step, failure = next(iter(event["failed"].items()))  # the Catch that led here: {"<state>": {"Error", "Cause"}}
+    status = record_failure(event["key"], event["etag"], step, failure["Error"], deps)
+    return {"status": str(status)}

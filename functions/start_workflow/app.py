@@ -1,0 +1,21 @@
+"""StartDocumentWorkflowFunction: an upload's S3 Object Created event (EventBridge) starts its own execution."""
+
+from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from kyc import bootstrap
+from kyc.observability import logger, metrics, tracer
+from kyc.services.workflow_start import StartDeps, start_document_workflow
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return handle(event)
+
+
+def handle(event: dict, deps: StartDeps | None = None) -> dict:
+    deps = deps or bootstrap.start_workflow_dependencies()
+    upload = EventBridgeEvent(event).detail["object"]
+    started = start_document_workflow(upload["key"], upload["etag"], deps)
+    return {"execution_name": started.execution_name, "started": started.started}

@@ -1,0 +1,20 @@
+"""WriteToDynamoLambdaFunction (DocumentStateMachine): the stored details CSV on the application item."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from kyc import bootstrap
+from kyc.observability import logger, metrics, tracer
+from kyc.services.applicant_record import DetailsRecordDeps, record_stored_details
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return handle(event)
+
+
+def handle(event: dict, deps: DetailsRecordDeps | None = None) -> dict:
+    deps = deps or bootstrap.write_to_dynamo_dependencies()
+    logger.append_keys(app_uuid=event["app_uuid"])
+    record_stored_details(event["app_uuid"], event["etag"], event["members"]["details"], deps)
+    return {}

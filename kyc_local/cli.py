@@ -1,0 +1,240 @@
+"""`kyc`: run the whole onboarding pipeline on this machine (moto + the handlers + the local vision engines)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TextIO
+
+from kyc_local.results import Runner, app_uuid_of, dead_letters, read, render_json, render_table, valid_app_uuid
+from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions, WorkflowNotAvailable
+from kyc_local.workspace import Workspace
+
+SAMPLES = PROJECT_ROOT / "UnitTests"
+DEFAULT_WORKDIR = PROJECT_ROOT / ".kyc"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["samples"]:  # everything after it is the generator's
+        from kyc_local.samples.__main__ import main as make_samples
+
+        make_samples(argv[1:])
+        return 0
+    args = _parser().parse_args(argv)
+    try:
+        return _command(args)
+    except KeyboardInterrupt:
+        _say("interrupted; the stack is stopped")
+        return 130
+
+
+def _command(args: argparse.Namespace) -> int:
+    workspace = Workspace(args.workdir)
+    if args.command == "status":
+        return _status(workspace, args.app_uuid, args.json)
+    options = StackOptions(template=args.template, workdir=args.workdir, workflow=args.workflow,
+                           parameters=dict(args.param), retry_wait=args.retry_wait, port=args.port,
+                           vision=not args.no_vision)
+    if args.command == "up":
+        return _up(workspace, options)
+    bundles = sorted(SAMPLES.glob("*.zip")) if args.command == "demo" else args.bundles
+    return _run(workspace, options, bundles, args.json, args.timeout)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kyc", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workflow", choices=["lambda", "stepfunctions"], default="lambda",
+                        help="part 1 (one Lambda) or part 2 (Step Functions); default lambda")
+    common.add_argument("--template", type=Path, default=PROJECT_ROOT / "template.yaml", help=argparse.SUPPRESS)
+    common.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
+                        help="working folder (outbox, logs); default .kyc/ in the project")
+    common.add_argument("--param", action="append", default=[], type=_key_value, metavar="NAME=VALUE",
+                        help="template parameter override, e.g. --param TestMode=true (repeatable)")
+    common.add_argument("--retry-wait", type=float, default=1.0, metavar="SECONDS",
+                        help="wait before a failed event is retried (AWS: 1-2 min async, the queue's 300 s "
+                             "visibility for SQS); default 1")
+    common.add_argument("--port", type=int, default=0, help="port of the AWS endpoint; default: any free port")
+    common.add_argument("--no-vision", action="store_true", help=argparse.SUPPRESS)
+    demo = commands.add_parser("demo", parents=[common], help="run the UnitTests/ sample bundles and show results")
+    run = commands.add_parser("run", parents=[common], help="run bundles through the pipeline")
+    run.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE.zip")
+    for command in (demo, run):
+        command.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+        command.add_argument("--timeout", type=float, default=90.0, metavar="SECONDS",
+                             help="deadline of each bundle from its upload; default 90")
+    commands.add_parser("up", parents=[common], help="start the stack and keep it running until Ctrl-C")
+    status = commands.add_parser("status", help="an application's record on the stack started by `kyc up`")
+    status.add_argument("app_uuid")
+    status.add_argument("--json", action="store_true")
+    status.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help=argparse.SUPPRESS)
+    commands.add_parser("samples", help="generate the sample bundles (kyc samples --help: the generator's options)")
+    return parser
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError("expected NAME=VALUE")
+    return name, value
+
+
+def _run(workspace: Workspace, options: StackOptions, bundles: list[Path], as_json: bool, timeout: float) -> int:
+    problem = _check_bundles(bundles)
+    if problem:
+        print(f"kyc: {problem}", file=sys.stderr)
+        return 2
+    with workspace.function_logs() as out, _stack(options) as stack:
+        if stack is None:
+            return 2
+        _say(f"stack up in {stack.started_in:.2f} s; warming the vision engines ...")
+        stack.ready()
+        dlqs = {name: stack.resource(name) for name in ("DocumentDeadLetterQueue", "LicenseDeadLetterQueue")
+                if name in stack.deployment.physical}
+        runner = Runner(stack.client("s3"), stack.client("dynamodb"), stack.resource("DocumentBucket"),
+                        stack.resource("CustomerMetadataTable"), timeout=timeout,
+                        locate=dead_letters(stack.client("sqs"), dlqs))
+        _say(f"uploading {len(bundles)} bundle(s) to s3://{stack.resource('DocumentBucket')}/zipped/")
+        results = runner.run(bundles, _progress_bar(sys.stderr))
+        stack.settle()
+        _print(out, render_json(results) if as_json else render_table(results))
+        _say(f"SECONDS: upload → final status, up to {runner.parallel} bundles in flight")
+        if stack.meter:
+            _say(f"paid calls: {stack.meter.count('CompareFaces')} CompareFaces, "
+                 f"{stack.meter.count('AnalyzeID')} AnalyzeID")
+        _say(f"outbox: {len(stack.outbox.files) if stack.outbox else 0} e-mail(s) in {stack.outbox_folder}")
+        _say(f"function logs: {workspace.log_file}")
+    unfinished = [r.app_uuid for r in results if not r.final]
+    errors = [r.app_uuid for r in results if r.status == "ERROR"]
+    if unfinished:
+        _say(f"did not finish: {', '.join(unfinished)}")
+    if errors:
+        _say(f"ended in ERROR: {', '.join(errors)}")
+    return 1 if unfinished or errors else 0
+
+
+def _check_bundles(bundles: list[Path]) -> str:
+    if not bundles:
+        return f"no bundles (the samples live in {SAMPLES}; `kyc samples` makes them)"
+    missing = [str(bundle) for bundle in bundles if not bundle.is_file()]
+    if missing:
+        return f"not found: {', '.join(missing)}"
+    ids = [app_uuid_of(bundle) for bundle in bundles]
+    invalid = [bundle.name for bundle, app_uuid in zip(bundles, ids, strict=True)
+               if bundle.suffix != ".zip" or not valid_app_uuid(app_uuid)]
+    if invalid:
+        return f"name bundles <app_uuid>.zip, app_uuid 1-64 of A-Z a-z 0-9 _ - (the key): {', '.join(invalid)}"
+    if len(set(ids)) != len(ids):
+        return "two bundles have the same app_uuid"
+    return ""
+
+
+def _up(workspace: Workspace, options: StackOptions) -> int:
+    with workspace.function_logs() as out, _stack(options) as stack:
+        if stack is None:
+            return 2
+        warming = "; warming the vision engines ..." if stack.meter else ""
+        _print(out, f"stack up in {stack.started_in:.2f} s{warming}")
+        stack.ready()
+        workspace.write_stack(stack)
+        _print(out, _endpoints(stack, workspace))
+        stopped = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+        try:
+            stopped.wait()
+        finally:
+            workspace.forget_stack()
+    return 0
+
+
+def _endpoints(stack: LocalStack, workspace: Workspace) -> str:
+    aws = f"aws --endpoint-url {stack.aws_url}"
+    physical = stack.deployment.physical
+    bucket, table = physical.get("DocumentBucket"), physical.get("CustomerMetadataTable")
+    lines = [
+        "ready. Ctrl-C stops the stack.",
+        f"  AWS endpoint (moto)   {stack.aws_url}   region {stack.options.region}, any credentials",
+        f"  vision endpoint       {stack.meter.url if stack.meter else '-'}   (Rekognition, Textract)",
+        *[f"  HTTP API {name:<12} {url}" for name, url in stack.api_urls.items()],
+        f"  outbox (e-mails)      {stack.outbox_folder}",
+        f"  function logs         {workspace.log_file}",
+        "",
+        "try:",
+        "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1",
+    ]
+    if bucket and table:
+        lines += [
+            f"  {aws} s3 cp {SAMPLES / '8d247914.zip'} s3://{bucket}/zipped/",
+            "  kyc status 8d247914" + ("" if workspace.folder == DEFAULT_WORKDIR else f" --workdir {workspace.folder}"),
+            f"  {aws} dynamodb get-item --table-name {table} --key '{{\"APP_UUID\": {{\"S\": \"8d247914\"}}}}'",
+        ]
+    for name in ("LicenseDeadLetterQueue", "DocumentDeadLetterQueue"):
+        if name in physical:
+            lines.append(f"  {aws} sqs receive-message --queue-url {physical[name]}")
+    for spec in stack.functions.specs[:1]:
+        lines.append(f"  {aws} logs tail /aws/lambda/{spec.name}   (START/END/REPORT of each invocation)")
+    return "\n".join(lines)
+
+
+def _status(workspace: Workspace, app_uuid: str, as_json: bool) -> int:
+    running = workspace.read_stack()
+    if running is None:
+        print("kyc: no stack is running (start one with `kyc up`)", file=sys.stderr)
+        return 2
+    result = read(workspace.dynamodb(running), running["table"], app_uuid)
+    if as_json:
+        print(json.dumps(result.as_json(), indent=2))
+    elif result.status is None:
+        print(f"{app_uuid}: no application record")
+    else:
+        print(render_table([result]))
+    return 0 if result.status else 1
+
+
+class _stack:
+    """Start the stack (None when the workflow is not available) and stop it whatever happens (Ctrl-C too)."""
+
+    def __init__(self, options: StackOptions):
+        self._stack = LocalStack(options)
+
+    def __enter__(self) -> LocalStack | None:
+        try:
+            return self._stack.start()
+        except WorkflowNotAvailable as error:
+            print(f"kyc: {error}", file=sys.stderr)
+            return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is KeyboardInterrupt:
+            _say("stopping: running invocations finish first ...")
+        self._stack.stop()
+
+
+def _progress_bar(stream: TextIO):
+    def show(done: int, total: int) -> None:
+        if stream.isatty():
+            filled = round(30 * done / total)
+            stream.write(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+            if done == total:
+                stream.write("\n")
+            stream.flush()
+
+    return show
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _print(out: TextIO, text: str) -> None:
+    print(text, file=out, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The one seam into moto's internals: Lambda invocations made by moto run the template's handlers in-process.
+
+moto would run a function in Docker. Two of its call sites are redirected:
+- `LambdaFunction.invoke`: the Invoke API (AWS CLI, SDKs, Step Functions tasks); `Event` invocations go async;
+- `moto.s3.notifications._invoke_awslambda`: S3 event notifications, asynchronous like AWS, with the object key
+  URL-encoded as AWS does it (moto also encodes "/", AWS does not: `zipped/a b.zip` → `zipped/a+b.zip`).
+Functions the runtime does not know fall through to moto.
+A third patch makes moto's DynamoDB atomic, as DynamoDB is: moto copies an item while another thread updates it
+(`dictionary changed size during iteration`) when handlers run concurrently, e.g. a Parallel state's two branches.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any, Protocol
+from urllib.parse import quote_plus, unquote_plus
+
+import moto.s3.notifications as s3_notifications
+from moto.awslambda.models import LambdaFunction
+from moto.dynamodb.responses import DynamoHandler
+
+from kyc_local.lambdas import FunctionError
+
+
+class Invoker(Protocol):
+    def knows(self, function: str) -> bool: ...
+
+    def invoke(self, function: str, event: Any) -> Any:
+        """Synchronous; raises kyc_local.lambdas.FunctionError."""
+
+    def invoke_async(self, function: str, event: Any) -> str: ...
+
+
+_ORIGINALS = {
+    "invoke": LambdaFunction.invoke,
+    "s3": s3_notifications._invoke_awslambda,
+    "dynamodb": DynamoHandler.call_action,
+}
+_dynamodb_lock = threading.Lock()
+_invoker: Invoker | None = None
+
+
+def install(invoker: Invoker) -> None:
+    global _invoker
+    if _invoker is not None:
+        raise RuntimeError("a local stack is already running in this process")
+    _invoker = invoker
+    LambdaFunction.invoke = _lambda_invoke
+    s3_notifications._invoke_awslambda = _s3_invoke
+    DynamoHandler.call_action = _atomic_dynamodb_call
+
+
+def uninstall() -> None:
+    global _invoker
+    _invoker = None
+    LambdaFunction.invoke = _ORIGINALS["invoke"]
+    s3_notifications._invoke_awslambda = _ORIGINALS["s3"]
+    DynamoHandler.call_action = _ORIGINALS["dynamodb"]
+
+
+def _atomic_dynamodb_call(self: DynamoHandler) -> Any:
+    with _dynamodb_lock:
+        return _ORIGINALS["dynamodb"](self)
+
+
+def _lambda_invoke(self: LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> bytes:
+    invoker = _invoker
+    if invoker is None or not invoker.knows(self.function_name):
+        return _ORIGINALS["invoke"](self, body, request_headers, response_headers)
+    event = json.loads(body) if body else {}
+    invocation_type = {str(k).lower(): v for k, v in dict(request_headers or {}).items()}.get(
+        "x-amz-invocation-type", "RequestResponse")
+    if invocation_type == "Event":
+        invoker.invoke_async(self.function_name, event)
+        return b""
+    if invocation_type == "DryRun":
+        return b""
+    try:
+        return json.dumps(invoker.invoke(self.function_name, event)).encode()
+    except FunctionError as error:
+        response_headers["x-amz-function-error"] = "Unhandled"
+        return json.dumps(error.payload).encode()
+
+
+def _s3_invoke(account_id: str, event_body: Any, fn_arn: str, region_name: str) -> None:
+    invoker = _invoker
+    if invoker is None or not invoker.knows(fn_arn):
+        _ORIGINALS["s3"](account_id, event_body, fn_arn, region_name)
+    else:
+        for record in event_body.get("Records", []):
+            s3_object = record["s3"]["object"]
+            s3_object["key"] = quote_plus(unquote_plus(s3_object["key"]), safe="/")
+        invoker.invoke_async(fn_arn, event_body)

@@ -1,0 +1,310 @@
+"""The whole system on one machine: moto on 127.0.0.1, provisioned from template.yaml, wired to the handlers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+import boto3
+from botocore.config import Config
+from moto.server import ThreadedMotoServer
+
+from kyc_local import moto_patch
+from kyc_local.api import HttpApiServer
+from kyc_local.dispatch import AsyncInvoker
+from kyc_local.invocation_log import InvocationLog
+from kyc_local.lambdas import Functions
+from kyc_local.meter import Meter
+from kyc_local.naming import Names
+from kyc_local.outbox import Outbox
+from kyc_local.poller import SqsPoller
+from kyc_local.provision import Deployment, Provisioner
+from kyc_local.template import load_template, translate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT = "123456789012"  # moto's default account
+CREDENTIALS = ("testing", "testing")
+WORKFLOWS = {"lambda": "Lambda", "stepfunctions": "StepFunctions"}
+
+
+class WorkflowNotAvailable(RuntimeError):
+    """The Step Functions workflow does not run locally yet."""
+
+
+@dataclass
+class StackOptions:
+    template: Path = PROJECT_ROOT / "template.yaml"
+    workdir: Path = PROJECT_ROOT / ".kyc"
+    workflow: str = "lambda"
+    parameters: dict[str, str] = field(default_factory=dict)
+    stack_name: str = "kyc-onboarding"  # samconfig.toml's stack_name
+    region: str = "us-east-1"
+    host: str = "127.0.0.1"
+    port: int = 0  # moto's port; 0 picks a free one
+    retry_wait: float | None = 1.0  # seconds before a failed event is retried; None: AWS's (1-2 min, SQS visibility)
+    concurrency: int = 2  # concurrent invocations per function
+    vision: bool = True  # serve CompareFaces/AnalyzeID with the local engines
+
+
+class LocalStack:
+    """`start()` returns once the AWS side is ready (the engines warm up in the background); `ready()` waits for them.
+
+    Only one stack runs per process: the handlers read their settings from os.environ once.
+    """
+
+    def __init__(self, options: StackOptions | None = None):
+        self.options = options or StackOptions()
+        self.deployment = Deployment()
+        self.aws_url = ""
+        self.vision_url = ""
+        self.api_urls: dict[str, str] = {}
+        self.functions = Functions([])
+        self.meter: Meter | None = None
+        self.outbox: Outbox | None = None
+        self.started_in = 0.0
+        self._started_at = ""
+        self._server: ThreadedMotoServer | None = None
+        self._apis: list[HttpApiServer] = []
+        self._async: AsyncInvoker | None = None
+        self._pollers: list[SqsPoller] = []
+        self._invocation_log: InvocationLog | None = None
+        self._vision: Any = None
+        self._vision_ready = threading.Event()
+        self._warming = False
+        self._vision_error: BaseException | None = None
+        self._saved_env: dict[str, str | None] = {}
+        self._session = boto3.session.Session()
+        self._clients: dict[str, Any] = {}
+        self._clients_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> LocalStack:
+        started = time.monotonic()
+        options = self.options
+        if options.workflow not in WORKFLOWS:
+            raise ValueError(f"workflow must be one of {', '.join(WORKFLOWS)}")
+        if options.workflow == "stepfunctions":
+            raise WorkflowNotAvailable("the Step Functions workflow is not yet available locally; use lambda")
+        options.workdir.mkdir(parents=True, exist_ok=True)
+        self._started_at = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        try:
+            self._start_meter()
+            self._server = ThreadedMotoServer(ip_address=options.host, port=options.port, verbose=False)
+            self._server.start()
+            host, port = self._server.get_host_and_port()
+            self.aws_url = f"http://{host}:{port}"
+            self._set_environment({})
+            self._provision()
+            self._set_environment(self.functions.environment())
+            _prepare_default_session()
+            moto_patch.install(self)
+            self._wire()
+            self.functions.load()
+        except BaseException:
+            self.stop()
+            raise
+        self.started_in = time.monotonic() - started
+        self._warm_vision()  # after the start: on a small machine the warm-up would slow it down
+        return self
+
+    def ready(self, timeout: float = 300.0) -> None:
+        """Wait for the vision engines to be warm; raise when they failed to start."""
+        if self.options.vision and not self._vision_ready.wait(timeout):
+            raise TimeoutError("the vision engines did not warm up in time")
+        if self._vision_error is not None:
+            raise RuntimeError("the vision endpoint failed to start") from self._vision_error
+
+    def stop(self) -> None:
+        for poller in self._pollers:
+            poller.stop()
+        if self._async:
+            self._async.stop()
+        if self._invocation_log:
+            self._invocation_log.stop()
+        if self.outbox:
+            self.outbox.stop()
+        for api in self._apis:
+            api.stop()
+        if self.meter:
+            self.meter.stop()
+        if self._warming and self._vision_ready.wait(60) and self._vision is not None and not self._vision_error:
+            self._vision.stop()
+        moto_patch.uninstall()
+        if self._server:
+            self._server.stop()
+            _reset_moto()
+        self._pollers, self._apis, self._async, self._server, self.meter, self.outbox = [], [], None, None, None, None
+        self._invocation_log = None
+        self._clients.clear()
+        self._restore_environment()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ what callers use
+    def client(self, service: str) -> Any:
+        """A boto3 client for this stack, shared (boto3 clients are thread-safe; creating them is not)."""
+        with self._clients_lock:
+            if service not in self._clients:
+                self._clients[service] = self._session.client(
+                    service, endpoint_url=self._endpoint(service), region_name=self.options.region,
+                    aws_access_key_id=CREDENTIALS[0], aws_secret_access_key=CREDENTIALS[1],
+                    config=Config(retries={"max_attempts": 2, "mode": "standard"}, max_pool_connections=20),
+                )
+            return self._clients[service]
+
+    def knows(self, function: str) -> bool:
+        """Whether `function` (name or ARN) is one of the template's: moto's seam asks before invoking."""
+        return self.functions.find(function) is not None
+
+    def invoke(self, function: str, event: Any) -> Any:
+        """Synchronous invocation (RequestResponse); raises kyc_local.lambdas.FunctionError."""
+        return self.functions.invoke(function, event)
+
+    def invoke_async(self, function: str, event: Any) -> str:
+        """Asynchronous invocation (Event), with Lambda's retries and failure destinations; returns the request id."""
+        return self._async.invoke(function, event)
+
+    def resource(self, logical_id: str) -> str:
+        """The physical name (Ref) of a template resource: bucket name, table name, queue URL, topic ARN ..."""
+        return self.deployment.physical[logical_id]
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until no event is being processed or waiting for a retry and every e-mail is in the outbox.
+
+        Messages a queue hides for their visibility timeout do not count as being processed.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            busy = (self._async and not self._async.wait_idle(0)) or any(p.busy for p in self._pollers)
+            if not busy and (self.outbox is None or self.outbox.drained()):
+                return True
+            time.sleep(0.05)
+        return False
+
+    @property
+    def outbox_folder(self) -> Path:
+        """This stack's e-mails: a folder per start, so that two stacks sharing a workdir do not mix theirs."""
+        return self.options.workdir / "outbox" / self._started_at
+
+    # ------------------------------------------------------------------ inside
+    def _endpoint(self, service: str) -> str:
+        if service in ("rekognition", "textract") and self.options.vision and self.meter:
+            return self.meter.url
+        return self.aws_url
+
+    def _start_meter(self) -> None:
+        """The meter in front of the engines' endpoint, on a port chosen now: requests wait for the warm-up."""
+        if self.options.vision:
+            self.vision_url = f"http://{self.options.host}:{_free_port(self.options.host)}"
+            self.meter = Meter(self.vision_url, self._vision_ready)
+            self.meter.start()
+
+    def _warm_vision(self) -> None:
+        if not self.options.vision:
+            return
+
+        def warm() -> None:
+            try:
+                from kyc_local.vision.server import VisionServer
+
+                port = int(self.vision_url.rsplit(":", 1)[1])
+                self._vision = VisionServer(host=self.options.host, port=port)
+                self._vision.start()
+            except Exception as error:  # noqa: BLE001 (reported by ready())
+                self._vision_error = error
+            finally:
+                self._vision_ready.set()
+
+        self._warming = True
+        threading.Thread(target=warm, name="vision-warm-up", daemon=True).start()
+
+    def _provision(self) -> None:
+        options = self.options
+        template = translate(load_template(options.template), {}, options.region)
+        names = Names(template.get("Resources", {}), options.stack_name, ACCOUNT, options.region, self.aws_url)
+        overrides = dict(options.parameters)
+        if "Workflow" in template.get("Parameters", {}):
+            overrides.setdefault("Workflow", WORKFLOWS[options.workflow])
+        provisioner = Provisioner(template, overrides, names, options.template.parent, options.region)
+        for api in provisioner.http_apis():
+            server = HttpApiServer(api.api_id, api.routes, self.invoke, CREDENTIALS, ACCOUNT, options.host)
+            names.local_api_urls[api.logical_id] = self.api_urls[api.logical_id] = server.start()
+            self._apis.append(server)
+        clients = {name: self.client(name) for name in ("iam", "sqs", "sns", "dynamodb", "lambda", "s3", "logs")}
+        self.deployment = provisioner.create(clients)
+        self._invocation_log = InvocationLog(clients["logs"])
+        self._invocation_log.start()
+        self.functions = Functions(self.deployment.functions, options.concurrency, self._invocation_log.record)
+
+    def _wire(self) -> None:
+        options = self.options
+        async_wait = 60.0 if options.retry_wait is None else options.retry_wait
+        self._async = AsyncInvoker(self.functions, self.client("sqs"), retry_wait=async_wait)
+        for mapping in self.deployment.mappings:
+            pollers = min(mapping.maximum_concurrency, options.concurrency)  # more would hold messages waiting
+            poller = SqsPoller(mapping, self.functions, self.client("sqs"), pollers, retry_wait=options.retry_wait)
+            poller.start()
+            self._pollers.append(poller)
+        self.outbox = Outbox(self.outbox_folder, self.client("sqs"), self.client("sns"),
+                             f"{options.stack_name}-local-outbox")
+        self.outbox.start(self.deployment.topics)
+
+    def _set_environment(self, variables: dict[str, str]) -> None:
+        """What the Lambda runtime would give the handlers, with the local endpoints."""
+        values = {
+            "AWS_ENDPOINT_URL": self.aws_url,
+            "AWS_ACCESS_KEY_ID": CREDENTIALS[0],
+            "AWS_SECRET_ACCESS_KEY": CREDENTIALS[1],
+            "AWS_DEFAULT_REGION": self.options.region,
+            "AWS_REGION": self.options.region,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
+            "MOTO_PORT": self.aws_url.rsplit(":", 1)[-1],  # moto's Step Functions interpreter calls back on it
+            **variables,
+        }
+        if self.meter:
+            values["AWS_ENDPOINT_URL_REKOGNITION"] = values["AWS_ENDPOINT_URL_TEXTRACT"] = self.meter.url
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", *values):
+            self._saved_env.setdefault(name, os.environ.get(name))
+            os.environ.pop(name, None)
+        os.environ.update(values)
+
+    def _restore_environment(self) -> None:
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env.clear()
+
+
+def _prepare_default_session() -> None:
+    """Create boto3's default session and one client now, in this thread: the handlers make their clients with
+    `boto3.client` from several threads, and a default session's first client creation is not thread-safe."""
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    boto3.client("sts")
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def _reset_moto() -> None:
+    """Forget every resource, so that a later stack in the same process starts empty."""
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()

@@ -1,0 +1,90 @@
+"""The last document step: the status from both checks, staff told of each failed check, the licence queued."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kyc import notifications
+from kyc.decision import decide_status
+from kyc.model import Check, CheckResult, Outcome, Status
+from kyc.ports import Applications, Condition, Notifier
+from kyc.services.checks import service_error
+from kyc.services.records import (
+    DONE_MARKER,
+    OPEN,
+    QUEUED_MARKER,
+    Application,
+    iso,
+    load_application,
+    log_status,
+    notify_once,
+    record_result,
+)
+
+DOCUMENT_CHECKS = (Check.FACE, Check.DETAILS)
+
+
+@dataclass
+class ConclusionDeps:
+    applications: Applications
+    notifier: Notifier
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: Status
+    license_message: dict[str, Any] | None = None  # the LicenseQueue message, when the licence validation is due
+
+
+def conclude(app: Application, results: Iterable[CheckResult], deps: ConclusionDeps) -> Decision:
+    """Record the status the results allow and tell staff of every check that did not pass (once each)."""
+    results = list(results)
+    status, reasons = decide_status(results)
+    deps.applications.update(
+        app.app_uuid,
+        {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(deps.clock())},
+        Condition(etag=app.etag, statuses=OPEN),
+    )
+    log_status(app.app_uuid, status, reasons)
+    for result in results:
+        if result.outcome is not Outcome.PASS:
+            message = notifications.check_failed(app.app_uuid, result, status)
+            notify_once(deps.applications, deps.notifier, app.app_uuid, f"notified:{result.check}", message)
+    if status is not Status.AWAITING_LICENSE_VALIDATION:
+        return Decision(status)
+    return Decision(status, license_message(app))
+
+
+def decide(app_uuid: str, etag: str, branches: list[dict[str, Any]], deps: ConclusionDeps) -> Decision:
+    """Part 2's Decide: both checks' results, a branch that failed for good recorded as ERROR, then `conclude`.
+
+    The licence message goes back to the state machine, whose ValidateSend state sends it (once per execution).
+    """
+    app = load_application(app_uuid, etag, deps.applications)
+    failed = {branch.get("check"): branch.get("error") for branch in branches if branch.get("outcome") != "PASS"}
+    results = []
+    for check in DOCUMENT_CHECKS:
+        result = app.recorded.get(check)
+        if result is None:
+            failure = service_error(check, str(failed.get(str(check)) or "no result"), "the check's task failed")
+            result = record_result(app_uuid, etag, failure, deps.applications)
+        results.append(result)
+    decision = conclude(app, results, deps)
+    if decision.license_message is not None:
+        deps.applications.add_marker(app_uuid, QUEUED_MARKER)
+    deps.applications.add_marker(app_uuid, DONE_MARKER)
+    return decision
+
+
+def license_message(app: Application) -> dict[str, Any]:
+    """LicenseQueue's message (the SQS contract): the licence number and the application id."""
+    return {
+        "driver_license_id": app.details["DOCUMENT_NUMBER"],
+        "uuid": app.app_uuid,
+        "app_uuid": app.app_uuid,
+        "state": app.details["STATE_IN_ADDRESS"],
+    }

@@ -1,0 +1,93 @@
+"""The local runtime end to end: `kyc up` runs in a process of its own and the tests drive it from outside, the way
+the AWS CLI or an SDK would (the handlers keep settings per process, so one stack per process is the rule)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.request import urlopen
+
+import boto3
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "UnitTests"
+FIXTURE_APP = Path(__file__).resolve().parent / "fixture_app" / "template.yaml"
+
+
+@dataclass
+class RunningStack:
+    info: dict[str, Any]  # what `kyc up` wrote to <workdir>/stack.json
+    workdir: Path
+    process: subprocess.Popen
+
+    def client(self, service: str) -> Any:
+        return boto3.session.Session().client(
+            service, endpoint_url=self.info["aws_url"], region_name=self.info["region"],
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )
+
+    def resource(self, logical_id: str) -> str:
+        return self.info["resources"][logical_id]
+
+    def paid_calls(self) -> dict[str, int]:
+        with urlopen(self.info["meter_url"], timeout=5) as response:
+            return json.load(response)
+
+    def invocations(self, function_logical_id: str) -> int:
+        """REPORT lines the runtime wrote to the function's CloudWatch log group: one per invocation."""
+        logs = self.client("logs")
+        group = f"/aws/lambda/{self.resource(function_logical_id)}"
+        events = logs.filter_log_events(logGroupName=group).get("events", [])
+        return sum(event["message"].startswith("REPORT ") for event in events)
+
+    def outbox(self) -> list[Path]:
+        return sorted(Path(self.info["outbox"]).glob("*.eml"))
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@contextmanager
+def kyc_up(workdir: Path, *args: str, timeout: float = 240.0) -> Iterator[RunningStack]:
+    """Start `kyc up` in a subprocess, wait until it is ready, stop it with Ctrl-C (SIGINT) afterwards."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    output = open(workdir / "kyc-up.out", "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
+    command = [sys.executable, "-m", "kyc_local.cli", "up", "--workdir", str(workdir), "--retry-wait", "0", *args]
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT, env=dict(os.environ))
+    stack_file = workdir / "stack.json"
+    try:
+        def ready() -> dict[str, Any] | None:
+            if process.poll() is not None:
+                output.seek(0)
+                raise AssertionError(f"kyc up exited with {process.returncode}:\n{output.read()}")
+            if stack_file.exists():
+                info = json.loads(stack_file.read_text())
+                return info if info["pid"] == process.pid else None
+            return None
+
+        yield RunningStack(wait_for(ready, timeout, "kyc up"), workdir, process)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+        output.close()

@@ -1,0 +1,128 @@
+"""The whole pipeline from template.yaml on the UnitTests bundles with the real engines, driven from outside the
+stack's process with boto3: S3 → DocumentLambdaFunction → vision → DynamoDB → SNS → SQS → SubmitLicense → HTTP
+validator → final status, the outbox, duplicates and the dead-letter path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from email import message_from_bytes, policy
+
+import pytest
+
+from kyc_local.results import Result, Runner, dead_letters, read
+from tests.local.conftest import ROOT, SAMPLES, RunningStack, kyc_up, wait_for
+
+LAB = {
+    "8d247914": ("APPROVED", [], {"LICENSE_SELFIE_MATCH": "PASS", "LICENSE_DETAILS_MATCH": "PASS",
+                                  "LICENSE_VALIDATION": "PASS"}),
+    "7a135804": ("REJECTED", ["DETAILS_MISMATCH"], {"LICENSE_DETAILS_MATCH": "FAIL"}),
+    "9c358026": ("REJECTED", ["SELFIE_MISMATCH"], {"LICENSE_SELFIE_MATCH": "FAIL"}),
+}
+SUBJECTS = {
+    "7a135804": "Data validation between license and CSV FAILED – 7a135804",
+    "9c358026": "License photo validation FAILED – 9c358026",
+}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> RunningStack:
+    with kyc_up(tmp_path_factory.mktemp("pipeline")) as running:
+        yield running
+
+
+def upload(stack: RunningStack, app_uuid: str) -> None:
+    body = (SAMPLES / f"{app_uuid}.zip").read_bytes()
+    stack.client("s3").put_object(Bucket=stack.info["bucket"], Key=f"zipped/{app_uuid}.zip", Body=body)
+
+
+def final(stack: RunningStack, app_uuid: str, timeout: float = 120) -> Result:
+    dynamodb = stack.client("dynamodb")
+    return wait_for(lambda: (r := read(dynamodb, stack.info["table"], app_uuid)).final and r, timeout, app_uuid)
+
+
+@pytest.fixture(scope="module")
+def lab(stack: RunningStack) -> dict[str, Result]:
+    for app_uuid in LAB:
+        upload(stack, app_uuid)
+    return {app_uuid: final(stack, app_uuid) for app_uuid in LAB}
+
+
+@pytest.mark.parametrize("app_uuid", LAB)
+def test_the_lab_bundles_reach_their_outcome(lab: dict[str, Result], app_uuid: str) -> None:
+    status, reasons, checks = LAB[app_uuid]
+    result = lab[app_uuid]
+    assert (result.status, result.reasons) == (status, reasons)
+    assert {check: result.checks[check] for check in checks} == checks
+
+
+def test_failed_checks_are_mailed_to_the_outbox(stack: RunningStack, lab: dict[str, Result]) -> None:
+    def mails() -> dict[str, object]:
+        found = {}
+        for path in stack.outbox():
+            email = message_from_bytes(path.read_bytes(), policy=policy.default)
+            found[email["X-SNS-Attribute-app_uuid"]] = email
+        return found if set(SUBJECTS) <= set(found) else {}
+
+    found = wait_for(mails, 20, "the e-mails")
+    assert "8d247914" not in found
+    for app_uuid, subject in SUBJECTS.items():
+        email = found[app_uuid]
+        assert email["Subject"] == subject
+        assert app_uuid in email.get_content()
+
+
+def test_a_duplicate_upload_makes_no_second_paid_call(stack: RunningStack, lab: dict[str, Result]) -> None:
+    before = stack.paid_calls()
+    assert before["CompareFaces"] >= len(LAB)
+    invocations = stack.invocations("DocumentLambdaFunction")
+    record = read(stack.client("dynamodb"), stack.info["table"], "8d247914")
+    upload(stack, "8d247914")
+    wait_for(lambda: stack.invocations("DocumentLambdaFunction") > invocations, 60, "the duplicate's invocation")
+    assert stack.paid_calls() == before
+    assert read(stack.client("dynamodb"), stack.info["table"], "8d247914") == record
+
+
+def test_a_hostile_bundle_is_rejected_before_any_paid_call(stack: RunningStack, lab: dict[str, Result]) -> None:
+    before = stack.paid_calls()
+    upload(stack, "d6e2b4f9")
+    result = final(stack, "d6e2b4f9")
+    assert (result.status, result.reasons) == ("REJECTED", ["BUNDLE_INVALID"])
+    assert stack.paid_calls() == before
+
+
+def test_a_licence_message_that_cannot_succeed_ends_in_the_dead_letter_queue(stack: RunningStack) -> None:
+    sqs = stack.client("sqs")
+    body = json.dumps({"app_uuid": "no-such-application", "uuid": "no-such-application", "driver_license_id": "X1"})
+    sqs.send_message(QueueUrl=stack.resource("LicenseQueue"), MessageBody=body)
+
+    def in_dead_letter_queue() -> list[dict]:
+        response = sqs.receive_message(QueueUrl=stack.resource("LicenseDeadLetterQueue"), WaitTimeSeconds=1,
+                                       VisibilityTimeout=0, MessageSystemAttributeNames=["All"])
+        return response.get("Messages", [])
+
+    (message,) = wait_for(in_dead_letter_queue, 60, "LicenseDeadLetterQueue")
+    assert message["Body"] == body
+    assert int(message["Attributes"]["ApproximateReceiveCount"]) >= 5  # received 5 times on LicenseQueue
+    locate = dead_letters(sqs, {"LicenseDeadLetterQueue": stack.resource("LicenseDeadLetterQueue")})
+    assert locate(Result("no-such-application")) == "a message is in LicenseDeadLetterQueue"
+    assert locate(Result("7a135804")) == ""
+
+
+def test_a_bundle_past_its_deadline_is_reported_with_where_it_stopped(stack: RunningStack,
+                                                                       lab: dict[str, Result]) -> None:
+    runner = Runner(stack.client("s3"), stack.client("dynamodb"), stack.info["bucket"], stack.info["table"],
+                    timeout=0.0)
+    (result,) = runner.run([SAMPLES / "5e0d7a21.zip"])  # the engines alone take longer than the first poll
+    assert not result.final
+    assert result.stopped_at == "no application record" or result.stopped_at.startswith("status ")
+    assert final(stack, "5e0d7a21").reasons == ["LICENSE_EXPIRED"]  # it does finish, later
+
+
+def test_kyc_status_reads_the_running_stack(stack: RunningStack, lab: dict[str, Result]) -> None:
+    command = [sys.executable, "-m", "kyc_local.cli", "status", "7a135804", "--json", "--workdir", str(stack.workdir)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert (shown["status"], shown["reasons"]) == ("REJECTED", ["DETAILS_MISMATCH"])
