@@ -8,9 +8,12 @@ from functools import cache
 import boto3
 from botocore.config import Config
 
+from kyc.observability import trace_library
+
 
 @cache
 def client(service: str):
+    trace_library("botocore")
     config = Config(
         connect_timeout=float(os.environ.get("AWS_CONNECT_TIMEOUT", "3")),
         read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "20")),

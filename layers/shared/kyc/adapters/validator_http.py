@@ -14,6 +14,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from kyc.model import ServiceFailure, ValidationResult
+from kyc.observability import trace_library
 
 
 def _session() -> requests.Session:
@@ -26,6 +27,7 @@ def _session() -> requests.Session:
 
 class HttpLicenseValidator:
     def __init__(self, url: str, timeout: tuple[float, float] = (3.05, 10.0)):
+        trace_library("requests")
         self._url = url
         self._timeout = timeout
         self._client = _session()

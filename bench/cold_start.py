@@ -1,0 +1,110 @@
+"""Cold start of each Lambda handler as it would run on AWS: a fresh interpreter imports the handler module (the
+init phase) and builds its dependencies on the first call (clients, settings); the engines are not part of it.
+
+    .venv/bin/python -m bench.cold_start [--runs 5]
+
+Each function of template.yaml runs in its own fresh interpreter, `--runs` times, with a Lambda-like environment
+(LAMBDA_TASK_ROOT, function name, a trace header, the stack's settings); the medians are reported against the 250 ms
+target. Writes bench/results/cold_start.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from kyc_local.template import load_template
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "cold_start.json"
+TARGET_MS = 250
+
+PROBE = """
+import importlib.util, json, sys, time
+start = time.perf_counter()
+spec = importlib.util.spec_from_file_location("app", sys.argv[1])
+app = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(app)
+imported = time.perf_counter()
+from kyc import bootstrap
+builder = sys.argv[2]
+if builder:
+    getattr(bootstrap, builder)()
+ready = time.perf_counter()
+print(json.dumps({"import_ms": (imported - start) * 1000, "setup_ms": (ready - imported) * 1000}))
+"""
+
+
+def functions() -> dict[str, Path]:
+    """Each AWS::Serverless::Function of the template → its handler file."""
+    resources = load_template(ROOT / "template.yaml")["Resources"]
+    return {
+        name: ROOT / resource["Properties"]["CodeUri"] / "app.py"
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def lambda_environment(function: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "LAMBDA_TASK_ROOT": "/var/task",
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "POWERTOOLS_SERVICE_NAME": "kyc-onboarding",
+        "POWERTOOLS_METRICS_NAMESPACE": "KycOnboarding",
+        "DOCUMENT_BUCKET": "documentbucket-123456789012",
+        "CUSTOMER_TABLE": "CustomerMetadataTable",
+        "NOTIFICATION_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ApplicationNotifications",
+        "LICENSE_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/LicenseQueue",
+        "VALIDATOR_URL": "https://example.execute-api.us-east-1.amazonaws.com/license",
+        "STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:DocumentStateMachine",
+    }
+
+
+def measure(function: str, handler: Path, runs: int) -> dict:
+    builder = re.search(r"bootstrap\.(\w+)\(", handler.read_text())
+    samples = []
+    for _ in range(runs):
+        output = subprocess.run(
+            [sys.executable, "-c", PROBE, str(handler), builder.group(1) if builder else ""],
+            env=lambda_environment(function),
+            cwd=handler.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        samples.append(json.loads(output.strip().splitlines()[-1]))
+    import_ms = statistics.median(s["import_ms"] for s in samples)
+    setup_ms = statistics.median(s["setup_ms"] for s in samples)
+    return {"function": function, "import_ms": round(import_ms, 1), "setup_ms": round(setup_ms, 1),
+            "total_ms": round(import_ms + setup_ms, 1), "target_ms": TARGET_MS}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rows = [measure(name, handler, args.runs) for name, handler in sorted(functions().items())]
+    print(f"{'FUNCTION':42} {'IMPORT ms':>9} {'SETUP ms':>9} {'TOTAL ms':>9}  TARGET")
+    for row in rows:
+        verdict = "ok" if row["total_ms"] <= TARGET_MS else "over"
+        print(f"{row['function']:42} {row['import_ms']:9.0f} {row['setup_ms']:9.0f} {row['total_ms']:9.0f}  "
+              f"≤ {TARGET_MS} {verdict}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"runs": args.runs, "functions": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
