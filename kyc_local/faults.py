@@ -1,0 +1,62 @@
+"""Fault injection for the local stack: a botocore hook that fails a share of the handlers' AWS calls.
+
+Installed on the session the handlers' clients come from (boto3's default session), never on the runtime's own. A
+failed call is answered before it is sent, the way an overloaded service answers: HTTP 400 ThrottlingException or
+HTTP 500/503, which botocore retries like the real thing. The request never reaches moto or the vision endpoint, so
+a failed paid call is not a paid call.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from collections import Counter
+
+from botocore.awsrequest import AWSResponse
+
+_JSON_FAULTS = (
+    (400, "ThrottlingException", "Rate exceeded"),
+    (500, "InternalFailure", "We encountered an internal error. Please try again."),
+    (503, "ServiceUnavailable", "Service is unable to handle request."),
+)
+_XML_FAULT = (503, "SlowDown", "Please reduce your request rate.")  # S3 and the query-protocol services
+
+
+class _Raw:
+    """The raw body botocore streams from a response."""
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def stream(self, **_: object):
+        yield self._body
+
+
+class FaultInjector:
+    def __init__(self, rate: float, seed: int = 0):
+        if not 0 <= rate < 1:
+            raise ValueError("the fault rate is a share of calls, 0 ≤ rate < 1")
+        self.rate = rate
+        self.injected: Counter[str] = Counter()
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def install(self, session) -> None:
+        """Hook into a boto3 session; clients made from it afterwards inherit the hook."""
+        session.events.register("before-send", self._before_send, unique_id="kyc-fault-injection")
+
+    def _before_send(self, request, event_name: str = "", **_: object) -> AWSResponse | None:
+        json_protocol = request.headers.get("Content-Type", b"").startswith(b"application/x-amz-json")
+        with self._lock:
+            if self._random.random() >= self.rate:
+                return None
+            status, code, message = self._random.choice(_JSON_FAULTS) if json_protocol else _XML_FAULT
+            self.injected[event_name.removeprefix("before-send.")] += 1
+        if json_protocol:
+            body = json.dumps({"__type": code, "message": message}).encode()
+            headers = {"Content-Type": "application/x-amz-json-1.1"}
+        else:
+            body = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
+            headers = {"Content-Type": "application/xml"}
+        return AWSResponse(request.url, status, headers, _Raw(body))

@@ -1,0 +1,70 @@
+"""The fault injector fails the share of calls it is set to, in ways botocore retries, before anything is sent."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from moto.server import ThreadedMotoServer
+
+from kyc_local.faults import FaultInjector
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+def session_with_faults(rate: float) -> tuple[boto3.session.Session, FaultInjector]:
+    session = boto3.session.Session(region_name="us-east-1")
+    injector = FaultInjector(rate, seed=7)
+    injector.install(session)
+    return session, injector
+
+
+LISTINGS = {"dynamodb": "list_tables", "sqs": "list_queues", "s3": "list_buckets", "sns": "list_topics"}
+
+
+@pytest.mark.parametrize("service", LISTINGS)
+def test_every_failure_is_one_botocore_retries(endpoint, service):
+    session, injector = session_with_faults(0.5)
+    config = Config(retries={"mode": "standard", "max_attempts": 12})
+    listing = getattr(session.client(service, endpoint_url=endpoint, config=config), LISTINGS[service])
+
+    for _ in range(20):
+        listing()  # each call succeeds within its retries
+
+    assert sum(injector.injected.values()) >= 5
+
+
+def test_the_rate_is_honoured(endpoint):
+    session, injector = session_with_faults(0.2)
+    sent = []
+    session.events.register("before-send", lambda **_: sent.append(1))
+    client = session.client(
+        "dynamodb", endpoint_url=endpoint, config=Config(retries={"mode": "standard", "max_attempts": 1})
+    )
+    for _ in range(300):
+        try:
+            client.list_tables()
+        except ClientError as error:
+            assert error.response["Error"]["Code"] in {"ThrottlingException", "InternalFailure", "ServiceUnavailable"}
+
+    assert 0.14 <= injector.injected["dynamodb.ListTables"] / len(sent) <= 0.26
+
+
+def test_a_session_without_the_hook_is_untouched(endpoint):
+    session_with_faults(0.99)
+    client = boto3.session.Session(region_name="us-east-1").client("dynamodb", endpoint_url=endpoint)
+    for _ in range(20):
+        client.list_tables()
+
+
+def test_the_rate_must_be_a_share():
+    with pytest.raises(ValueError):
+        FaultInjector(1.0)
