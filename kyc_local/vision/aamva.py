@@ -1,0 +1,252 @@
+"""Licence front fields from labelled OCR words: names, address, dates, licence number, state, class and codes.
+
+Fields a card prints without labels (the address on some cards, 'LAST, FIRST MIDDLE' names, dates) are inferred
+from the layout at lower confidence; a licence number is checked against its state's format.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from kyc.license_rules import LICENSE_FORMATS
+from kyc.states import STATE_NAMES, state_code
+
+from kyc_local.vision.fields import Reading, format_date, parse_date
+from kyc_local.vision.labels import (
+    PUNCT,
+    Field,
+    Token,
+    find_fields,
+    group_lines,
+    has_digit,
+    value_confidence,
+    value_text,
+    values_below,
+)
+from kyc_local.vision.ocr import Word
+
+INFERRED = 0.85  # confidence factor for a field found by layout instead of by its label
+_AS_LETTER = str.maketrans("105826", "IOSBZG")  # OCR look-alikes, for licence numbers that miss their format
+_AS_DIGIT = str.maketrans("OIQDSBZGL", "010058261")
+SUFFIXES = {"JR", "SR", "II", "III", "IV", "V"}
+
+_STREET_WORDS = {
+    "STREET", "ST", "AVENUE", "AVE", "ROAD", "RD", "DRIVE", "DR", "BOULEVARD", "BLVD", "LANE", "LN", "COURT", "CT",
+    "PLACE", "PL", "WAY", "CIRCLE", "CIR", "TERRACE", "TER", "PARKWAY", "PKWY", "HIGHWAY", "HWY", "SQUARE", "TRAIL",
+    "PLAZA", "APT", "APARTMENT", "UNIT", "SUITE", "STE", "NORTH", "SOUTH", "EAST", "WEST",
+}  # USPS street words: where a street line has a space even when the recogniser missed it
+_CITY_LINE = re.compile(r"^(?P<city>[A-Z][A-Z .'\-]*?)[ ,.]+(?P<state>[A-Z]{2})[ ,.]*(?P<zip>\d{5}(?:-?\d{4})?)$")
+
+
+def parse_front(words: list[Word], height: float) -> dict[str, Reading]:
+    """The fields of a licence front `height` pixels high, by AnalyzeID field type (plus SEX, HEIGHT, EYES)."""
+    lines = group_lines(words)
+    fields, loose = find_fields(lines)
+    values_below(fields, loose)
+    readings: dict[str, Reading] = {}
+    found: dict[str, Field] = {}
+    for entry in fields:
+        if entry.values:
+            found.setdefault(entry.label, entry)
+    _names(found, loose, readings)
+    _address(found, loose, readings)
+    _dates(found, lines, readings)
+    simple = {"4d": "DOCUMENT_NUMBER", "9": "CLASS", "9a": "ENDORSEMENTS", "12": "RESTRICTIONS", "15": "SEX",
+              "16": "HEIGHT", "18": "EYES"}
+    for key, name in simple.items():
+        if key in found:
+            value = _clean(name, value_text(found[key].values))
+            if value:
+                readings[name] = Reading(value, value_confidence(found[key].values))
+    _header(lines, height, readings)
+    _repair_number(readings)
+    _flags(words, readings)
+    return readings
+
+
+def _clean(name: str, text: str) -> str:
+    text = text.upper().strip(" " + PUNCT)
+    if name == "DOCUMENT_NUMBER":  # '|' is how OCR reads a bare 'I' (or '1': the format check settles which)
+        return re.sub(r"[^A-Z0-9\- ]", "", text.replace("|", "I")).strip()
+    if name in {"CLASS", "ENDORSEMENTS", "RESTRICTIONS"}:
+        return text.split()[0] if text else ""
+    if name == "EYES":  # AAMVA colour codes have three letters
+        return text.split()[0][:3] if text else ""
+    if name == "SEX":
+        return text[:1] if text[:1] in {"M", "F", "X"} else ""
+    if name == "HEIGHT":
+        match = re.match(r"(\d)\D{0,3}(\d{1,2})", text)
+        return f"{match.group(1)}-{int(match.group(2)):02d}" if match else ""
+    return text
+
+
+def _name_text(text: str) -> str:
+    return re.sub(r"[^A-Z' \-]", "", text.upper()).strip()
+
+
+def _names(found: dict[str, Field], loose: list[list[Token]], readings: dict[str, Reading]) -> None:
+    """1 → LAST_NAME (+ SUFFIX), 2 → FIRST_NAME and MIDDLE_NAME; 'LAST, FIRST MIDDLE' on one line when unlabelled."""
+    if "1" in found:
+        family = _name_text(value_text(found["1"].values)).split()
+        confidence = value_confidence(found["1"].values)
+        if len(family) > 1 and family[-1] in SUFFIXES:
+            readings["SUFFIX"] = Reading(family.pop(), confidence)
+        if family:
+            readings["LAST_NAME"] = Reading(" ".join(family), confidence)
+    if "2" in found:
+        given = _name_text(value_text(found["2"].values)).split()
+        confidence = value_confidence(found["2"].values)
+        if given:
+            readings["FIRST_NAME"] = Reading(given[0], confidence)
+        if len(given) > 1:
+            readings["MIDDLE_NAME"] = Reading(" ".join(given[1:]), confidence)
+    if "1" in found or "2" in found:
+        return
+    for run in loose:
+        text = value_text(run)
+        if text.count(",") in (1, 2) and not has_digit(text):
+            last, _, given = (part.strip() for part in text.partition(","))
+            names = _name_text(given.replace(",", " ")).split()
+            if last and names:
+                confidence = value_confidence(run, INFERRED)
+                readings["LAST_NAME"] = Reading(_name_text(last), confidence)
+                readings["FIRST_NAME"] = Reading(names[0], confidence)
+                if len(names) > 1:
+                    readings["MIDDLE_NAME"] = Reading(" ".join(names[1:]), confidence)
+                return
+
+
+def _address(found: dict[str, Field], loose: list[list[Token]], readings: dict[str, Reading]) -> None:
+    """8 → street line; the line under it → city, state, ZIP. Unlabelled: the line above a 'CITY, ST 12345' line."""
+    street = found["8"].values if "8" in found else None
+    city_run = match = None
+    candidates = [(run, _CITY_LINE.match(value_text(run).upper())) for run in loose]
+    candidates = [(run, match) for run, match in candidates if match]
+    if street:
+        below = [
+            (run, match) for run, match in candidates
+            if 0 < run[0].word.top - street[0].word.top < 3 * street[0].word.height
+            and abs(run[0].word.left - street[0].word.left) < 2 * street[0].word.height
+        ]
+        if below:
+            city_run, match = min(below, key=lambda pair: pair[0][0].word.top)
+    elif candidates:
+        city_run, match = candidates[0]
+        above = [
+            run for run in loose
+            if 0 < city_run[0].word.top - run[0].word.top < 3 * city_run[0].word.height
+            and abs(run[0].word.left - city_run[0].word.left) < 2 * city_run[0].word.height
+            and run[0].text[:1].isdigit()
+        ]
+        street = _trim_label(max(above, key=lambda run: run[0].word.top), city_run) if above else None
+    else:
+        return
+    factor = 1.0 if "8" in found else INFERRED
+    if street:
+        readings["ADDRESS"] = Reading(value_text(street, _street_space).upper(), value_confidence(street, factor))
+    if city_run and match:
+        confidence = value_confidence(city_run, factor)
+        readings["CITY_IN_ADDRESS"] = Reading(match.group("city").strip(" ,."), confidence)
+        readings["STATE_IN_ADDRESS"] = Reading(match.group("state"), confidence)
+        readings["ZIP_CODE_IN_ADDRESS"] = Reading(match.group("zip"), confidence)
+
+
+def _street_space(before: str, after: str) -> bool:
+    """A space the recogniser missed in a street line: before a street word, between a number and a name."""
+    if after in _STREET_WORDS:
+        return True
+    return before[-1:].isdigit() and after[:1].isalpha() and after not in {"ST", "ND", "RD", "TH"}
+
+
+def _trim_label(street: list[Token], city: list[Token]) -> list[Token]:
+    """Street and city lines are left-aligned: characters of the street's first word left of the city line are a
+    misread '8' label ('31997 PARK ROAD' over 'SCHENECTADY, NY' → '1997 PARK ROAD')."""
+    first = street[0]
+    word = first.word
+    char = (word.right - word.left) / max(len(word.text), 1)
+    extra = round((city[0].word.left - word.left) / char) if first.text == word.text else 0
+    if 0 < extra < len(first.text) and first.text[extra].isdigit():
+        return [Token(word, first.text[extra:])] + street[1:]
+    return street
+
+
+def _dates(found: dict[str, Field], lines: list[list[Word]], readings: dict[str, Reading]) -> None:
+    """3, 4a, 4b by label; dates no label claimed fill the gaps (earliest birth, latest expiry) as inferred."""
+    names = {"3": "DATE_OF_BIRTH", "4a": "DATE_OF_ISSUE", "4b": "EXPIRATION_DATE"}
+    for key, name in names.items():
+        if key in found:
+            day = parse_date(value_text(found[key].values))
+            if day:
+                readings[name] = Reading(format_date(day), value_confidence(found[key].values), day.isoformat())
+    missing = [name for name in names.values() if name not in readings]
+    if not missing:
+        return
+    claimed = {reading.normalized for reading in readings.values() if reading.normalized}
+    loose_dates = []
+    for line in lines:
+        for word in line:
+            day = parse_date(word.text)
+            if day and day.isoformat() not in claimed:
+                loose_dates.append((day, word))
+    loose_dates.sort(key=lambda pair: pair[0])
+    order = {"DATE_OF_BIRTH": 0, "DATE_OF_ISSUE": len(loose_dates) // 2, "EXPIRATION_DATE": -1}
+    if len(loose_dates) >= len(missing):
+        for name in missing:
+            day, word = loose_dates[order[name]]
+            readings[name] = Reading(format_date(day), round(word.confidence * INFERRED, 2), day.isoformat())
+
+
+def _header(lines: list[list[Word]], height: float, readings: dict[str, Reading]) -> None:
+    """STATE_NAME from the card's header (top third); ID_TYPE from 'DRIVER LICENSE' anywhere on the card."""
+    names = [name.upper() for name in STATE_NAMES.values()]
+    best: tuple[float, str, float] | None = None
+    for line in lines:
+        if min(w.top for w in line) > height / 3:
+            continue
+        squeezed = re.sub(r"[^A-Z ]", "", _line_text(line).upper())
+        match = next((name for name in names if re.search(rf"\b{name}\b", squeezed)), None)
+        if match is None:
+            close = difflib.get_close_matches(squeezed.replace(" STATE", "").strip(), names, n=1, cutoff=0.8)
+            match = close[0] if close else None
+        if match:
+            size = max(w.height for w in line)
+            if best is None or size > best[0]:
+                best = (size, match, min(w.confidence for w in line))
+    if best:
+        readings["STATE_NAME"] = Reading(best[1], round(best[2], 2))
+    elif "STATE_IN_ADDRESS" in readings and state_code(readings["STATE_IN_ADDRESS"].text):
+        source = readings["STATE_IN_ADDRESS"]
+        name = STATE_NAMES[state_code(source.text)].upper()
+        readings["STATE_NAME"] = Reading(name, round(source.confidence * INFERRED, 2))
+    for line in lines:
+        if re.search(r"DRIVER'?S?\s*LICEN[CS]E", _line_text(line).upper()):
+            readings["ID_TYPE"] = Reading("DRIVER LICENSE FRONT", round(min(w.confidence for w in line), 2))
+            return
+
+
+def _line_text(line: list[Word]) -> str:
+    return "".join((" " if i and not word.glued else "") + word.text for i, word in enumerate(line))
+
+
+def _repair_number(readings: dict[str, Reading]) -> None:
+    """A licence number that does not fit its state's format but does once look-alike characters at its start
+    are read as letters and the rest as digits ('11234568' on a California card → 'I1234568'), at lower confidence."""
+    number, state = readings.get("DOCUMENT_NUMBER"), readings.get("STATE_NAME") or readings.get("STATE_IN_ADDRESS")
+    code = state_code(state.text) if state else None
+    if number is None or code not in LICENSE_FORMATS:
+        return
+    compact = re.sub(r"[^A-Z0-9]", "", number.text)
+    if LICENSE_FORMATS[code].fullmatch(compact):
+        return
+    for letters in range(4):
+        guess = compact[:letters].translate(_AS_LETTER) + compact[letters:].translate(_AS_DIGIT)
+        if LICENSE_FORMATS[code].fullmatch(guess):
+            readings["DOCUMENT_NUMBER"] = Reading(guess, round(number.confidence * INFERRED, 2))
+            return
+
+
+def _flags(words: list[Word], readings: dict[str, Reading]) -> None:
+    for word in words:
+        if word.text.upper().strip(PUNCT) == "VETERAN":
+            readings["VETERAN"] = Reading("VETERAN", round(word.confidence, 2))

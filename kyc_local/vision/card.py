@@ -1,0 +1,93 @@
+"""Find an ID card in a photograph (background, perspective, glare) and flatten it to an upright card image."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+CARD_ASPECT = 85.60 / 53.98  # ISO/IEC 7810 ID-1
+FIND_WIDTH = 320  # the segmentation runs on a copy this wide
+MARGIN = 0.03  # GrabCut starts from everything but this border being the card
+MIN_AREA = 0.15  # a card covers at least this share of the photo
+FULL_FRAME = 0.90  # a card covering more than this share means the image already is the card
+ASPECT_RANGE = (1.35, 1.85)  # card width / height, allowing for perspective
+FLAT_TOLERANCE = 0.03  # an image within 3 % of the card's aspect is taken to be the card itself
+FLAT_RANGE = (1.50, 1.68)  # an image of this aspect may itself be the card ...
+FLAT_FOUND = 0.35  # ... and then a "card" found inside covering less than this share is a part of the card
+
+
+def locate(image: np.ndarray) -> np.ndarray | None:
+    """The card's corners (tl, tr, br, bl) in pixels, or None when the image is a flat card or none is found.
+
+    GrabCut separates the card from the table (colour models of the border and of the middle), then the outline of
+    the largest foreground region is reduced to four corners.
+    """
+    height, width = image.shape[:2]
+    if abs(width / height / CARD_ASPECT - 1) < FLAT_TOLERANCE:
+        return None
+    scale = FIND_WIDTH / width
+    small = cv2.resize(image, (FIND_WIDTH, max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    rows, cols = small.shape[:2]
+    margin = max(2, round(MARGIN * cols))
+    mask = np.zeros((rows, cols), np.uint8)
+    models = (np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64))
+    cv2.grabCut(small, mask, (margin, margin, cols - 2 * margin, rows - 2 * margin), *models, 3,
+                cv2.GC_INIT_WITH_RECT)
+    foreground = np.where((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD), 255, 0).astype(np.uint8)
+    foreground = cv2.morphologyEx(foreground, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(foreground, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    quad = _quadrilateral(max(contours, key=cv2.contourArea))
+    if quad is None:
+        return None
+    share = cv2.contourArea(quad) / (rows * cols)
+    corners = _order(quad.reshape(4, 2).astype(np.float32) / scale)
+    if not (MIN_AREA <= share <= FULL_FRAME and _card_shaped(corners)):
+        return None
+    if FLAT_RANGE[0] <= width / height <= FLAT_RANGE[1] and share < FLAT_FOUND:
+        return None
+    return corners
+
+
+def flatten(image: np.ndarray, corners: np.ndarray | None, height: int) -> np.ndarray:
+    """The card `height` pixels high: perspective-corrected from `corners`, or the whole image resized."""
+    if corners is None:
+        width = round(image.shape[1] * height / image.shape[0])
+        interpolation = cv2.INTER_AREA if image.shape[0] > height else cv2.INTER_CUBIC
+        return cv2.resize(image, (width, height), interpolation=interpolation)
+    top, right = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
+    if right > top:  # the card stands on its side: start from the corner that makes it landscape
+        corners = np.roll(corners, -1, axis=0)
+    width = round(height * CARD_ASPECT)
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
+    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _quadrilateral(contour: np.ndarray) -> np.ndarray | None:
+    """Four corners of a convex, card-like outline, or None."""
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    for tolerance in (0.02, 0.04, 0.06):
+        approx = cv2.approxPolyDP(hull, tolerance * perimeter, True)
+        if len(approx) == 4:
+            return approx
+    rect = cv2.minAreaRect(hull)
+    if cv2.contourArea(hull) < 0.9 * rect[1][0] * rect[1][1]:
+        return None
+    return cv2.boxPoints(rect).reshape(4, 1, 2).astype(np.int32)
+
+
+def _card_shaped(corners: np.ndarray) -> bool:
+    sides = [float(np.linalg.norm(corners[i] - corners[i - 1])) for i in range(4)]
+    long, short = (sides[0] + sides[2]) / 2, (sides[1] + sides[3]) / 2
+    aspect = max(long, short) / max(min(long, short), 1.0)
+    return ASPECT_RANGE[0] <= aspect <= ASPECT_RANGE[1]
+
+
+def _order(points: np.ndarray) -> np.ndarray:
+    """Corners ordered top-left, top-right, bottom-right, bottom-left."""
+    total, diff = points.sum(axis=1), np.diff(points, axis=1).ravel()
+    return np.array([points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)],
+                     points[np.argmax(diff)]], np.float32)

@@ -1,0 +1,90 @@
+"""Reads a US licence: OCR of the front (cropped to the card), PDF417 of the back, cross-checked field by field."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from kyc_local.vision import card
+from kyc_local.vision.aamva import parse_front
+from kyc_local.vision.barcode import parse_aamva, read_pdf417
+from kyc_local.vision.fields import Reading
+from kyc_local.vision.ocr import OcrEngine
+
+CARD_HEIGHT = 630  # the flattened card the OCR reads, in pixels (about 1000 wide)
+DISAGREE_CONFIDENCE = 40.0  # front and barcode differ: the barcode's value, below the core's confidence floor
+MAX_CONFIDENCE = 99.99
+_USPS = {"STREET": "ST", "AVENUE": "AVE", "BOULEVARD": "BLVD", "DRIVE": "DR", "LANE": "LN", "ROAD": "RD",
+         "COURT": "CT", "PLACE": "PL", "TERRACE": "TER", "HIGHWAY": "HWY", "PARKWAY": "PKWY", "CIRCLE": "CIR",
+         "APARTMENT": "APT", "SUITE": "STE", "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W"}
+_EYES = {"BRN": "BRO", "HZL": "HAZ"}  # printed eye colours → AAMVA codes
+
+
+class IdCardReader:
+    """The licence pages (front, and back when given) to fields by AnalyzeID type; thread-safe through its OCR."""
+
+    def __init__(self) -> None:
+        self._ocr = OcrEngine()
+
+    def read(self, pages: list[np.ndarray]) -> dict[str, Reading]:
+        """Fields read from 1–2 RGB pages: front then back, or back then front (found by its barcode)."""
+        front, back = pages[0], pages[1] if len(pages) > 1 else None
+        barcode = read_pdf417(back) if back is not None else None
+        if back is not None and barcode is None:
+            swapped = read_pdf417(front)
+            if swapped:
+                front, back, barcode = back, front, swapped
+        readings = self.read_front(front)
+        if back is None and len(readings) < 3 and (barcode := read_pdf417(front)):  # one page: the card's back
+            readings = {}
+        return cross_check(readings, parse_aamva(barcode)) if barcode else readings
+
+    def read_front(self, image: np.ndarray) -> dict[str, Reading]:
+        """The printed fields of a licence front, flat or photographed on a background."""
+        flat = card.flatten(image, card.locate(image), CARD_HEIGHT)
+        return parse_front(self._ocr.words(flat), flat.shape[0])
+
+    def warm(self) -> None:
+        self._ocr.warm()
+
+
+def cross_check(front: dict[str, Reading], back: dict[str, Reading]) -> dict[str, Reading]:
+    """Both sides agree: the printed text, more confident. They differ: the barcode's value at low confidence.
+
+    Given names are compared as a whole (first + middle), so a space the OCR missed ('AMANDAISABEL') still agrees
+    and the barcode's split is kept.
+    """
+    combined = dict(front)
+    given = ("FIRST_NAME", "MIDDLE_NAME")
+    together = _given(front) == _given(back) and any(name in back for name in given)
+    for name, coded in back.items():
+        printed = front.get(name)
+        if name in given and together:
+            printed = Reading(coded.text, min(front[n].confidence for n in given if n in front), coded.normalized)
+        if printed is None:
+            combined[name] = coded
+        elif _key(name, printed) == _key(name, coded):
+            doubt = (100.0 - printed.confidence) * (100.0 - coded.confidence) / 100.0
+            combined[name] = Reading(printed.text, round(min(MAX_CONFIDENCE, 100.0 - doubt), 2), printed.normalized)
+        else:
+            combined[name] = Reading(coded.text, DISAGREE_CONFIDENCE, coded.normalized)
+    return combined
+
+
+def _given(readings: dict[str, Reading]) -> str:
+    return "".join(_key(name, readings[name]) for name in ("FIRST_NAME", "MIDDLE_NAME") if name in readings)
+
+
+def _key(name: str, reading: Reading) -> str:
+    """What must be equal for two readings of a field to agree."""
+    if reading.normalized:
+        return reading.normalized
+    text = re.sub(r"[^A-Z0-9 ]", "", reading.text.upper())
+    if name == "ZIP_CODE_IN_ADDRESS":
+        return text[:5]
+    if name == "ADDRESS":
+        return "".join(_USPS.get(word, word) for word in text.split())
+    if name == "EYES":
+        return _EYES.get(text, text)
+    return text.replace(" ", "")
