@@ -1,16 +1,19 @@
 """Figures of the embedded default: stack start, per-bundle latency upload → final status, engine time, pipeline
-overhead (everything but the engines), memory, and the whole `kyc demo`.
+overhead (everything but the engines), memory, and the whole `kyc demo`; for part 1, part 2 or both compared.
 
-    .venv/bin/python -m bench.pipeline [--rounds 3] [--no-demo]
+    .venv/bin/python -m bench.pipeline [--workflow lambda|stepfunctions|both] [--rounds 3] [--no-demo]
 
 Bundles go one at a time (the next after the previous settled), so a latency is one bundle's own. Each round
 re-packs the UnitTests bundles under fresh app ids (a re-upload of the same id is a duplicate and does no work).
-Round 1 pays the cold starts; the medians are over the later rounds. The overhead is latency − engine time. The
-overhead's parts: the handlers' own work (durations − engine − AWS calls), their AWS calls to moto, and the runtime's
-gaps: upload returned → DocumentLambdaFunction started (S3 event dispatch) plus licence message sent →
-SubmitLicenseLambdaFunction started (SQS pick-up); a function that started before its caller had the API's answer
-counts 0. The parts cover the whole processing (e-mails after the final status too), so they may add up to more
-than the overhead. Writes bench/results/pipeline.json.
+Round 1 pays the cold starts; the medians are over the later rounds. Engine time is the engines' own (the meter's
+upstream time, summed); the overhead is latency − the engines' wall time (the union of the paid calls' intervals:
+part 2 runs CompareFaces and AnalyzeID in parallel branches, so their sum can exceed the latency). The overhead's
+parts: the handlers' own work (durations − engine − AWS calls), their AWS calls to moto, and the runtime's
+gaps: the time between upload and final status when none of the bundle's handlers runs (event dispatch, SQS pick-up,
+for part 2 also EventBridge and moto's Step Functions interpreter between tasks). Handler time counts every
+invocation (part 2's Parallel branches overlap, e-mails may come after the final status), so the parts may add up to
+more than the overhead. Writes bench/results/pipeline.json (part 1), pipeline_stepfunctions.json (part 2) and, with
+`--workflow both`, pipeline_workflows.json: the two side by side.
 """
 
 from __future__ import annotations
@@ -30,29 +33,40 @@ from pathlib import Path
 import boto3
 
 from kyc_local.invocation_log import InvocationLog
+from kyc_local.lambdas import Functions
 from kyc_local.results import read
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
 
 SAMPLES = PROJECT_ROOT / "UnitTests"
-RESULTS = PROJECT_ROOT / "bench" / "results" / "pipeline.json"
+RESULTS = PROJECT_ROOT / "bench" / "results"
+RESULT_FILES = {"lambda": "pipeline.json", "stepfunctions": "pipeline_stepfunctions.json"}
 
 
 class _Probe:
-    """Instrumentation for the bench only: handler durations (as the runtime reports them) and the handlers' time in
-    AWS calls (botocore events on the default session, which the handlers' clients use)."""
+    """Instrumentation for the bench only: handler invocations (as the runtime reports them) and the handlers' time in
+    AWS calls (botocore events on the default session, which the handlers' clients use, counted only in a thread
+    that is running a handler: the vision endpoint and moto's interpreter use the same session)."""
 
     def __init__(self) -> None:
         self.durations: list[tuple[str, float, float]] = []  # (function logical id, seconds, perf_counter at the end)
         self.aws: list[tuple[str, float, float]] = []  # (service.operation, seconds, perf_counter at the end)
         self._started: dict[tuple[int, str], float] = {}
-        record = InvocationLog.record
+        self._in_handler = threading.local()
+        record, invoke = InvocationLog.record, Functions.invoke
 
         def recorded(log: InvocationLog, spec, stream, request_id, duration, cold, error) -> None:
             self.durations.append((spec.logical_id, duration, time.perf_counter()))
             record(log, spec, stream, request_id, duration, cold, error)
 
-        InvocationLog.record = recorded
+        def invoked(functions: Functions, *args, **kwargs):
+            self._in_handler.depth = getattr(self._in_handler, "depth", 0) + 1
+            try:
+                return invoke(functions, *args, **kwargs)
+            finally:
+                self._in_handler.depth -= 1
+
+        InvocationLog.record, Functions.invoke = recorded, invoked
         boto3.setup_default_session()
         boto3.DEFAULT_SESSION.events.register("before-call", self._before)
         boto3.DEFAULT_SESSION.events.register("after-call", self._after)
@@ -62,60 +76,91 @@ class _Probe:
 
     def _after(self, model, **_: object) -> None:
         started = self._started.pop((threading.get_ident(), model.name), None)
-        # only the functions' threads: the vision endpoint reads images from S3 with the same session
-        if started is not None and threading.current_thread().name.startswith(("lambda-async", "sqs-poller")):
+        if started is not None and getattr(self._in_handler, "depth", 0):
             now = time.perf_counter()
             self.aws.append((f"{model.service_model.service_name}.{model.name}", now - started, now))
 
     def mark(self) -> tuple[int, int]:
         return len(self.durations), len(self.aws)
 
-    def since(self, mark: tuple[int, int], uploaded: float) -> dict[str, float]:
-        """Seconds since `mark`: in the document and submit handlers (the validator runs inside the submitter's
-        call), in their AWS calls other than the paid ones, and the two dispatch gaps."""
+    def since(self, mark: tuple[int, int], uploaded: float, finished: float) -> dict[str, float]:
+        """Seconds since `mark`: in the handlers (the validator runs inside the submitter's call), in their AWS
+        calls other than the paid ones, the paid calls' wall time, and between `uploaded` and `finished` with none
+        of the handlers running."""
         invocations = self.durations[mark[0]:]
         calls = self.aws[mark[1]:]
-        started = {function: end - seconds for function, seconds, end in reversed(invocations)}  # first start
-        sent = [end for call, _, end in calls if call == "sqs.SendMessage"]
-        gaps = max(0.0, started.get("DocumentLambdaFunction", uploaded) - uploaded)
-        if sent and "SubmitLicenseLambdaFunction" in started:
-            gaps += max(0.0, started["SubmitLicenseLambdaFunction"] - sent[0])
+        paid = [(end - seconds, end) for call, seconds, end in calls if call.startswith(("rekognition.", "textract."))]
         return {
             "handlers": sum(s for function, s, _ in invocations if function != "ValidateLicenseLambdaFunction"),
             "aws": sum(s for call, s, _ in calls if not call.startswith(("rekognition.", "textract."))),
-            "gaps": gaps,
+            "engine_wall": _covered(paid, uploaded, finished),
+            "gaps": finished - uploaded - _covered([(end - s, end) for _, s, end in invocations], uploaded, finished),
         }
 
 
+def _covered(intervals: list[tuple[float, float]], low: float, high: float) -> float:
+    """The length of the union of the intervals, within [low, high]."""
+    covered, reached = 0.0, low
+    for start, end in sorted(intervals):
+        end = min(end, high)
+        if end > reached:
+            covered += end - max(start, reached)
+            reached = end
+    return covered
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workflow", choices=["lambda", "stepfunctions", "both"], default="lambda")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-demo", action="store_true", help="skip timing `kyc demo` as a user runs it")
     args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.workflow == "both":
+        _both(args.rounds, args.no_demo)
+        return
     workspace = Workspace(PROJECT_ROOT / ".kyc" / "bench")
-    figures: dict = {"machine": _machine()}
     probe = _Probe()
     with workspace.function_logs() as out:
-        stack = LocalStack(StackOptions(workdir=workspace.folder))
-        stack.start()
-        try:
-            warm_started = time.perf_counter()
-            stack.ready()
-            figures["stack_start_s"] = round(stack.started_in, 3)
-            figures["engine_warm_up_s"] = round(time.perf_counter() - warm_started, 3)
-            figures["rss_ready_mb"] = _memory("VmRSS")
-            figures["bundles"] = _bundles(stack, args.rounds, probe)
-            figures["function_duration_ms"] = _durations(stack)
-            figures["rss_peak_mb"] = _memory("VmHWM")
-        finally:
-            stack.stop()
-    if not args.no_demo:
-        figures["demo"] = _demo()
+        figures = _figures(workspace, args.workflow, args.rounds, probe, not args.no_demo)
+        result = RESULTS / RESULT_FILES[args.workflow]
+        result.write_text(json.dumps(figures, indent=2))
+        print(json.dumps(figures["summary"], indent=2), file=out)
+        print(f"details: {result}", file=out)
+
+
+def _both(rounds: int, no_demo: bool) -> None:
+    """Each workflow in a process of its own (one stack per process: the handlers keep their clients)."""
+    measured = {}
+    for workflow, result in RESULT_FILES.items():
+        command = [sys.executable, "-m", "bench.pipeline", "--workflow", workflow, "--rounds", str(rounds)]
+        subprocess.run(command + ["--no-demo"] * no_demo, cwd=PROJECT_ROOT, check=True)
+        measured[workflow] = json.loads((RESULTS / result).read_text())
+    comparison = _compare(measured["lambda"], measured["stepfunctions"])
+    (RESULTS / "pipeline_workflows.json").write_text(json.dumps(comparison, indent=2))
+    print(_render(comparison))
+    print(f"details: {RESULTS / 'pipeline_workflows.json'}")
+
+
+def _figures(workspace: Workspace, workflow: str, rounds: int, probe: _Probe, demo: bool) -> dict:
+    figures: dict = {"workflow": workflow, "machine": _machine()}
+    stack = LocalStack(StackOptions(workdir=workspace.folder, workflow=workflow))
+    stack.start()
+    try:
+        warm_started = time.perf_counter()
+        stack.ready()
+        figures["stack_start_s"] = round(stack.started_in, 3)
+        figures["engine_warm_up_s"] = round(time.perf_counter() - warm_started, 3)
+        figures["rss_ready_mb"] = _memory("VmRSS")
+        figures["bundles"] = _bundles(stack, rounds, probe)
+        figures["function_duration_ms"] = _durations(stack)
+        figures["rss_peak_mb"] = _memory("VmHWM")
+    finally:
+        stack.stop()
+    if demo:
+        figures["demo"] = _demo(workflow)
     figures["summary"] = _summary(figures)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures["summary"], indent=2), file=out)
-    print(f"details: {RESULTS}", file=out)
+    return figures
 
 
 def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
@@ -136,13 +181,15 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
                 if time.perf_counter() - started > 120:
                     break
                 time.sleep(0.005)
-            latency = time.perf_counter() - started
+            finished = time.perf_counter()
+            latency = finished - started
             stack.settle()
-            spent = probe.since(mark, uploaded)
+            spent = probe.since(mark, uploaded, finished)
             engine = sum(stack.meter.seconds.values()) - engine_before
             rows.append({
                 "round": round_number, "bundle": bundle.stem, "status": result.status,
-                "latency_ms": _ms(latency), "engine_ms": _ms(engine), "overhead_ms": _ms(latency - engine),
+                "latency_ms": _ms(latency), "engine_ms": _ms(engine), "engine_wall_ms": _ms(spent["engine_wall"]),
+                "overhead_ms": _ms(latency - spent["engine_wall"]),
                 "handlers_own_ms": _ms(spent["handlers"] - engine - spent["aws"]),
                 "handlers_aws_calls_ms": _ms(spent["aws"]), "runtime_gaps_ms": _ms(spent["gaps"]),
                 "paid_calls": sum(stack.meter.calls.values()) - calls_before,
@@ -177,11 +224,12 @@ def _durations(stack: LocalStack) -> dict[str, float]:
     return medians
 
 
-def _demo() -> dict:
+def _demo(workflow: str) -> dict:
     """`kyc demo` as a user runs it: process start to exit."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "kyc_local.cli", "demo", "--workdir", str(PROJECT_ROOT / ".kyc")],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, check=False)
+    command = [sys.executable, "-m", "kyc_local.cli", "demo", "--workflow", workflow,
+               "--workdir", str(PROJECT_ROOT / ".kyc")]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT, check=False)
     return {"wall_s": round(time.perf_counter() - started, 2), "exit_code": done.returncode,
             "output": done.stdout + done.stderr}
 
@@ -197,6 +245,8 @@ def _summary(figures: dict) -> dict:
         "latency_ms_max": max(row["latency_ms"] for row in warm),
         "latency_ms_first_bundle_cold": rows[0]["latency_ms"],
         "engine_ms_median_checked_bundles": statistics.median(row["engine_ms"] for row in paid) if paid else 0,
+        "engine_wall_ms_median_checked_bundles":
+            statistics.median(row["engine_wall_ms"] for row in paid) if paid else 0,
         "overhead_ms_median": statistics.median(row["overhead_ms"] for row in warm),
         "overhead_ms_median_checked_bundles": statistics.median(row["overhead_ms"] for row in paid) if paid else 0,
         "of_which_handlers_own_ms_median": statistics.median(row["handlers_own_ms"] for row in warm),
@@ -210,6 +260,45 @@ def _summary(figures: dict) -> dict:
         summary["demo_wall_s"] = figures["demo"]["wall_s"]
         summary["demo_exit_code"] = figures["demo"]["exit_code"]
     return summary
+
+
+def _compare(part1: dict, part2: dict) -> dict:
+    """Per bundle: the outcome and the median warm latency, overhead and gaps of each workflow."""
+    rows = []
+    for bundle in sorted({row["bundle"] for row in part1["bundles"]}):
+        row: dict = {"bundle": bundle}
+        for name, figures in (("lambda", part1), ("stepfunctions", part2)):
+            mine = [r for r in figures["bundles"] if r["bundle"] == bundle]
+            warm = [r for r in mine if r["round"] > 1] or mine
+            row[name] = {
+                "statuses": sorted({str(r["status"]) for r in mine}),
+                **{key: statistics.median(r[key] for r in warm)
+                   for key in ("latency_ms", "engine_wall_ms", "overhead_ms", "runtime_gaps_ms")},
+            }
+        row["latency_difference_ms"] = round(row["stepfunctions"]["latency_ms"] - row["lambda"]["latency_ms"], 1)
+        rows.append(row)
+    keys = ("stack_start_s", "latency_ms_median", "overhead_ms_median", "of_which_runtime_gaps_ms_median",
+            "rss_peak_mb", "demo_wall_s")
+    totals = {key: {"lambda": part1["summary"].get(key), "stepfunctions": part2["summary"].get(key)} for key in keys}
+    return {"machine": part1["machine"], "bundles": rows, "summary": totals}
+
+
+def _render(comparison: dict) -> str:
+    """Milliseconds, medians of the warm rounds: part 1 | part 2 for each figure."""
+    headers = ["BUNDLE", "STATUS", "LATENCY", "DIFF", "ENGINES", "OVERHEAD", "OF WHICH GAPS"]
+    lines = [headers, ["", "", "lambda | sfn", "", "lambda | sfn", "lambda | sfn", "lambda | sfn"]]
+    for row in comparison["bundles"]:
+        part1, part2 = row["lambda"], row["stepfunctions"]
+        same = part1["statuses"] == part2["statuses"]
+        status = "/".join(part1["statuses"]) if same else f"{part1['statuses']} ≠ {part2['statuses']}"
+        pairs = [f"{part1[key]:.0f} | {part2[key]:.0f}"
+                 for key in ("latency_ms", "engine_wall_ms", "overhead_ms", "runtime_gaps_ms")]
+        lines.append([row["bundle"], status, pairs[0], f"{row['latency_difference_ms']:+.0f}", *pairs[1:]])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(headers))]
+    text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() for line in lines]
+    text += [f"{key}: lambda {value['lambda']}, stepfunctions {value['stepfunctions']}"
+             for key, value in comparison["summary"].items()]
+    return "\n".join(text)
 
 
 def _memory(field: str) -> float:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kyc_local.results import Runner, app_uuid_of, dead_letters, read, render_json, render_table, valid_app_uuid
-from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions, WorkflowNotAvailable
+from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
 
 SAMPLES = PROJECT_ROOT / "UnitTests"
@@ -91,8 +91,6 @@ def _run(workspace: Workspace, options: StackOptions, bundles: list[Path], as_js
         print(f"kyc: {problem}", file=sys.stderr)
         return 2
     with workspace.function_logs() as out, _stack(options) as stack:
-        if stack is None:
-            return 2
         _say(f"stack up in {stack.started_in:.2f} s; warming the vision engines ...")
         stack.ready()
         dlqs = {name: stack.resource(name) for name in ("DocumentDeadLetterQueue", "LicenseDeadLetterQueue")
@@ -137,8 +135,6 @@ def _check_bundles(bundles: list[Path]) -> str:
 
 def _up(workspace: Workspace, options: StackOptions) -> int:
     with workspace.function_logs() as out, _stack(options) as stack:
-        if stack is None:
-            return 2
         warming = "; warming the vision engines ..." if stack.meter else ""
         _print(out, f"stack up in {stack.started_in:.2f} s{warming}")
         stack.ready()
@@ -174,6 +170,8 @@ def _endpoints(stack: LocalStack, workspace: Workspace) -> str:
             "  kyc status 8d247914" + ("" if workspace.folder == DEFAULT_WORKDIR else f" --workdir {workspace.folder}"),
             f"  {aws} dynamodb get-item --table-name {table} --key '{{\"APP_UUID\": {{\"S\": \"8d247914\"}}}}'",
         ]
+    for arn in stack.deployment.state_machines:
+        lines.append(f"  {aws} stepfunctions list-executions --state-machine-arn {arn}")
     for name in ("LicenseDeadLetterQueue", "DocumentDeadLetterQueue"):
         if name in physical:
             lines.append(f"  {aws} sqs receive-message --queue-url {physical[name]}")
@@ -198,17 +196,13 @@ def _status(workspace: Workspace, app_uuid: str, as_json: bool) -> int:
 
 
 class _stack:
-    """Start the stack (None when the workflow is not available) and stop it whatever happens (Ctrl-C too)."""
+    """Start the stack and stop it whatever happens (Ctrl-C too)."""
 
     def __init__(self, options: StackOptions):
         self._stack = LocalStack(options)
 
-    def __enter__(self) -> LocalStack | None:
-        try:
-            return self._stack.start()
-        except WorkflowNotAvailable as error:
-            print(f"kyc: {error}", file=sys.stderr)
-            return None
+    def __enter__(self) -> LocalStack:
+        return self._stack.start()
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is KeyboardInterrupt:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from kyc_local.poller import EventSourceMapping
 from kyc_local.template import CODE_BUCKET
 
 logger = logging.getLogger(__name__)
+_PLACEHOLDER = re.compile(r"\$\{([^}]+)\}")
 
 IGNORED = {
     "AWS::Lambda::Permission",  # IAM is not enforced locally
@@ -48,6 +50,7 @@ class Deployment:
     functions: list[FunctionSpec] = field(default_factory=list)
     mappings: list[EventSourceMapping] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    state_machines: list[str] = field(default_factory=list)  # ARNs
     outputs: dict[str, str] = field(default_factory=dict)
     physical: dict[str, str] = field(default_factory=dict)  # logical id → Ref value
     skipped: list[str] = field(default_factory=list)  # "LogicalId (Type)" not created locally
@@ -106,6 +109,8 @@ class Provisioner:
             ("AWS::Lambda::Function", self._function),
             ("AWS::S3::Bucket", self._bucket),
             ("AWS::Lambda::EventSourceMapping", self._mapping),
+            ("AWS::StepFunctions::StateMachine", self._state_machine),
+            ("AWS::Events::Rule", self._rule),
         ]
         for kind, create in steps:
             handled.add(kind)
@@ -245,6 +250,66 @@ class Provisioner:
             enabled=str(props.get("Enabled", True)).lower() == "true",
             region=region,
         ))
+
+    def _state_machine(self, clients: dict[str, Any], logical: str, props: dict[str, Any],
+                       deployment: Deployment) -> None:
+        """Created with its definition substituted as CloudFormation does; moto's interpreter runs its executions."""
+        request: dict[str, Any] = {
+            "name": self._names.name(logical),
+            "definition": _substitute(self._definition(logical, props), props.get("DefinitionSubstitutions", {})),
+            "roleArn": props["RoleArn"],
+            "type": props.get("StateMachineType", "STANDARD"),
+        }
+        for key in ("LoggingConfiguration", "TracingConfiguration"):
+            if key in props:
+                request[key[0].lower() + key[1:]] = _camel_case(props[key])
+        arn = clients["stepfunctions"].create_state_machine(**request)["stateMachineArn"]
+        deployment.state_machines.append(arn)
+
+    def _definition(self, logical: str, props: dict[str, Any]) -> str:
+        """Definition (object), DefinitionString, or DefinitionS3Location: a file of the project (DefinitionUri)."""
+        if "Definition" in props:
+            return json.dumps(props["Definition"])
+        if "DefinitionString" in props:
+            return str(props["DefinitionString"])
+        location = props.get("DefinitionS3Location", {})
+        if location.get("Bucket") != CODE_BUCKET:
+            raise TemplateError(f"{logical}: only local DefinitionUri files are supported")
+        return (self._code_root / location["Key"]).read_text(encoding="utf-8")
+
+    def _rule(self, clients: dict[str, Any], logical: str, props: dict[str, Any], _: Deployment) -> None:
+        """The rule and its targets; kyc_local.moto_patch delivers matching events to Lambda targets."""
+        events = clients["events"]
+        name, bus = self._names.name(logical), props.get("EventBusName", "default")
+        request = {"Name": name, "EventBusName": bus, "State": props.get("State", "ENABLED")}
+        if "EventPattern" in props:
+            request["EventPattern"] = json.dumps(props["EventPattern"])
+        for key in ("Description", "ScheduleExpression", "RoleArn"):
+            if key in props:
+                request[key] = props[key]
+        events.put_rule(**request)
+        unsupported = [target["Id"] for target in props.get("Targets", [])
+                       if {"InputPath", "InputTransformer"} & set(target)]
+        if unsupported:
+            raise TemplateError(f"{logical}: InputPath and InputTransformer do not run locally ({unsupported})")
+        if props.get("Targets"):
+            events.put_targets(Rule=name, EventBusName=bus, Targets=props["Targets"])
+
+
+def _camel_case(node: Any) -> Any:
+    """CloudFormation's property names → the API's (`IncludeExecutionData` → `includeExecutionData`), booleans too."""
+    if isinstance(node, dict):
+        return {key[0].lower() + key[1:]: _camel_case(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_camel_case(item) for item in node]
+    if isinstance(node, str) and node.lower() in ("true", "false"):
+        return node.lower() == "true"
+    return node
+
+
+def _substitute(definition: str, substitutions: dict[str, Any]) -> str:
+    """DefinitionSubstitutions: each `${Name}` of a listed name becomes its value."""
+    return _PLACEHOLDER.sub(lambda match: str(substitutions.get(match.group(1), match.group(0))), definition)
 
 
 def _notification_api(config: dict[str, Any]) -> dict[str, Any]:

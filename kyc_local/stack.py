@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -10,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
+from urllib.request import Request, urlopen
 
 import boto3
 from botocore.config import Config
@@ -31,10 +33,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
 CREDENTIALS = ("testing", "testing")
 WORKFLOWS = {"lambda": "Lambda", "stepfunctions": "StepFunctions"}
-
-
-class WorkflowNotAvailable(RuntimeError):
-    """The Step Functions workflow does not run locally yet."""
 
 
 @dataclass
@@ -89,8 +87,6 @@ class LocalStack:
         options = self.options
         if options.workflow not in WORKFLOWS:
             raise ValueError(f"workflow must be one of {', '.join(WORKFLOWS)}")
-        if options.workflow == "stepfunctions":
-            raise WorkflowNotAvailable("the Step Functions workflow is not yet available locally; use lambda")
         options.workdir.mkdir(parents=True, exist_ok=True)
         self._started_at = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -100,6 +96,7 @@ class LocalStack:
             self._server.start()
             host, port = self._server.get_host_and_port()
             self.aws_url = f"http://{host}:{port}"
+            _run_executions(self.aws_url, True)
             self._set_environment({})
             self._provision()
             self._set_environment(self.functions.environment())
@@ -126,6 +123,8 @@ class LocalStack:
             poller.stop()
         if self._async:
             self._async.stop()
+        if self._server and not self._wait_for_executions(60.0):
+            logging.getLogger(__name__).warning("stopping with Step Functions executions still running")
         if self._invocation_log:
             self._invocation_log.stop()
         if self.outbox:
@@ -138,6 +137,8 @@ class LocalStack:
             self._vision.stop()
         moto_patch.uninstall()
         if self._server:
+            if self.aws_url:
+                _run_executions(self.aws_url, False)
             self._server.stop()
             _reset_moto()
         self._pollers, self._apis, self._async, self._server, self.meter, self.outbox = [], [], None, None, None, None
@@ -186,7 +187,8 @@ class LocalStack:
         """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            busy = (self._async and not self._async.wait_idle(0)) or any(p.busy for p in self._pollers)
+            busy = ((self._async and not self._async.wait_idle(0)) or any(p.busy for p in self._pollers)
+                    or self._executions_running())
             if not busy and (self.outbox is None or self.outbox.drained()):
                 return True
             time.sleep(0.05)
@@ -198,6 +200,20 @@ class LocalStack:
         return self.options.workdir / "outbox" / self._started_at
 
     # ------------------------------------------------------------------ inside
+    def _executions_running(self) -> bool:
+        """Whether a state machine of the template has a RUNNING execution (moto's interpreter runs it)."""
+        sfn = self.client("stepfunctions") if self.deployment.state_machines else None
+        return any(sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING", maxResults=1)["executions"]
+                   for arn in self.deployment.state_machines)
+
+    def _wait_for_executions(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while self._executions_running():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
     def _endpoint(self, service: str) -> str:
         if service in ("rekognition", "textract") and self.options.vision and self.meter:
             return self.meter.url
@@ -241,7 +257,8 @@ class LocalStack:
             server = HttpApiServer(api.api_id, api.routes, self.invoke, CREDENTIALS, ACCOUNT, options.host)
             names.local_api_urls[api.logical_id] = self.api_urls[api.logical_id] = server.start()
             self._apis.append(server)
-        clients = {name: self.client(name) for name in ("iam", "sqs", "sns", "dynamodb", "lambda", "s3", "logs")}
+        services = ("iam", "sqs", "sns", "dynamodb", "lambda", "s3", "logs", "stepfunctions", "events")
+        clients = {name: self.client(name) for name in services}
         self.deployment = provisioner.create(clients)
         self._invocation_log = InvocationLog(clients["logs"])
         self._invocation_log.start()
@@ -295,6 +312,17 @@ def _prepare_default_session() -> None:
     if boto3.DEFAULT_SESSION is None:
         boto3.setup_default_session()
     boto3.client("sts")
+
+
+def _run_executions(aws_url: str, run: bool) -> None:
+    """Whether moto's Step Functions interpreter runs executions (a process-wide setting; moto's default: no).
+
+    The interpreter calls Lambda and SQS back on localhost:$MOTO_PORT, set with the other variables."""
+    body = json.dumps({"stepfunctions": {"execute_state_machine": run}}).encode()
+    request = Request(f"{aws_url}/moto-api/config", data=body, method="POST",
+                      headers={"Content-Type": "application/json"})
+    with urlopen(request, timeout=10):
+        pass
 
 
 def _free_port(host: str) -> int:

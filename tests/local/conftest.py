@@ -18,9 +18,35 @@ from urllib.request import urlopen
 
 import boto3
 
+from kyc_local.results import Result, read
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "UnitTests"
 FIXTURE_APP = Path(__file__).resolve().parent / "fixture_app" / "template.yaml"
+LAB = {
+    "8d247914": ("APPROVED", [], {"LICENSE_SELFIE_MATCH": "PASS", "LICENSE_DETAILS_MATCH": "PASS",
+                                  "LICENSE_VALIDATION": "PASS"}),
+    "7a135804": ("REJECTED", ["DETAILS_MISMATCH"], {"LICENSE_DETAILS_MATCH": "FAIL"}),
+    "9c358026": ("REJECTED", ["SELFIE_MISMATCH"], {"LICENSE_SELFIE_MATCH": "FAIL"}),
+}
+SUBJECTS = {
+    "7a135804": "Data validation between license and CSV FAILED – 7a135804",
+    "9c358026": "License photo validation FAILED – 9c358026",
+}
+
+
+def _readme_outcomes() -> dict[str, tuple[str, list[str]]]:
+    """UnitTests/README.md's table: app id → (expected status, reasons)."""
+    outcomes = {}
+    for line in (SAMPLES / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) >= 3 and cells[0].startswith("`") and cells[0].endswith('.zip`'):
+            reasons = [] if cells[2] in ("—", "-", "") else [reason.strip() for reason in cells[2].split(",")]
+            outcomes[cells[0].strip("`").removesuffix(".zip")] = (cells[1], reasons)
+    return outcomes
+
+
+README_OUTCOMES = _readme_outcomes()
 
 
 @dataclass
@@ -51,6 +77,18 @@ class RunningStack:
 
     def outbox(self) -> list[Path]:
         return sorted(Path(self.info["outbox"]).glob("*.eml"))
+
+
+def upload(stack: RunningStack, app_uuid: str) -> str:
+    """Upload a UnitTests bundle to zipped/; returns its ETag."""
+    body = (SAMPLES / f"{app_uuid}.zip").read_bytes()
+    put = stack.client("s3").put_object(Bucket=stack.info["bucket"], Key=f"zipped/{app_uuid}.zip", Body=body)
+    return put["ETag"].strip('"')
+
+
+def final(stack: RunningStack, app_uuid: str, timeout: float = 120) -> Result:
+    dynamodb = stack.client("dynamodb")
+    return wait_for(lambda: (r := read(dynamodb, stack.info["table"], app_uuid)).final and r, timeout, app_uuid)
 
 
 def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:

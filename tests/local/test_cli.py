@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.local.conftest import ROOT, SAMPLES
 
 
@@ -15,8 +17,10 @@ def kyc(*args: str, workdir: Path, timeout: float = 300) -> subprocess.Completed
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=False)
 
 
-def test_run_prints_a_json_array_and_exits_zero(tmp_path: Path) -> None:
-    done = kyc("run", "--json", str(SAMPLES / "d6e2b4f9.zip"), str(SAMPLES / "9c358026.zip"), workdir=tmp_path)
+@pytest.mark.parametrize("workflow", ["lambda", "stepfunctions"])
+def test_run_prints_a_json_array_and_exits_zero(tmp_path: Path, workflow: str) -> None:
+    bundles = [str(SAMPLES / "d6e2b4f9.zip"), str(SAMPLES / "9c358026.zip")]
+    done = kyc("run", "--json", "--workflow", workflow, *bundles, workdir=tmp_path)
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)  # nothing but the JSON on standard output
     assert [(r["app_uuid"], r["status"], r["reasons"]) for r in results] == [
@@ -37,8 +41,8 @@ def test_run_refuses_what_it_cannot_run(tmp_path: Path) -> None:
     badly_named = tmp_path / "not valid.zip"
     badly_named.write_bytes(b"PK")
     assert kyc("run", str(badly_named), workdir=tmp_path).returncode == 2
-    step_functions = kyc("run", "--workflow", "stepfunctions", str(SAMPLES / "8d247914.zip"), workdir=tmp_path)
-    assert (step_functions.returncode, "not yet available" in step_functions.stderr) == (2, True)
+    unknown = kyc("run", "--workflow", "glue", str(SAMPLES / "8d247914.zip"), workdir=tmp_path)
+    assert (unknown.returncode, "invalid choice" in unknown.stderr) == (2, True)
 
 
 def test_status_without_a_running_stack(tmp_path: Path) -> None:

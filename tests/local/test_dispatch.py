@@ -1,10 +1,11 @@
 """The runtime's wiring on a small fixture stack: provisioning from a SAM template, S3 → Lambda asynchronously with
-retries and an on-failure destination, the SQS event source mapping with partial batch responses and redrive, the
-HTTP API with IAM auth, the Invoke API, the outbox, and a clean stop on Ctrl-C."""
+retries and an on-failure destination, S3 → EventBridge rule → Lambda, the SQS event source mapping with partial
+batch responses and redrive, the HTTP API with IAM auth, the Invoke API, the outbox, and a clean stop on Ctrl-C."""
 
 from __future__ import annotations
 
 import json
+import re
 import signal
 from email import message_from_bytes, policy
 
@@ -60,6 +61,24 @@ def test_an_upload_invokes_the_function_with_the_s3_event(stack: RunningStack) -
     stack.client("s3").put_object(Bucket=stack.resource("UploadBucket"), Key="in/c.txt", Body=b"x")
     wait_for(lambda: attempts(stack, "in/c.txt") == 1, 20, "the second upload")
     assert attempts(stack, "elsewhere/b.txt") == 0  # outside the notification's prefix filter
+
+
+def event_received(stack: RunningStack, key: str) -> dict | None:
+    item = stack.client("dynamodb").get_item(TableName=stack.resource("AttemptsTable"), Key={"ID": {"S": f"event:{key}"}})
+    return json.loads(item["Item"]["EVENT"]["S"]) if "Item" in item else None
+
+
+def test_an_upload_reaches_the_rules_lambda_target_as_eventbridge_sends_it(stack: RunningStack) -> None:
+    s3 = stack.client("s3")
+    s3.put_object(Bucket=stack.resource("UploadBucket"), Key="elsewhere/e.txt", Body=b"x")
+    etag = s3.put_object(Bucket=stack.resource("UploadBucket"), Key="events/e.txt", Body=b"x")["ETag"].strip('"')
+    event = wait_for(lambda: event_received(stack, "events/e.txt"), 20, "the rule's target")
+    assert (event["source"], event["detail-type"]) == ("aws.s3", "Object Created")
+    assert event["detail"]["object"]["etag"] == etag  # AWS's name; moto writes eTag
+    assert "eTag" not in event["detail"]["object"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["time"])
+    assert event_received(stack, "elsewhere/e.txt") is None  # outside the rule's pattern
+    assert event_received(stack, "disabled-rule") is None  # DisabledRule's constant input: never sent
 
 
 def test_a_failing_event_is_retried_twice_then_sent_to_the_on_failure_destination(stack: RunningStack) -> None:

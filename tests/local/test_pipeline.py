@@ -12,34 +12,24 @@ from email import message_from_bytes, policy
 import pytest
 
 from kyc_local.results import Result, Runner, dead_letters, read
-from tests.local.conftest import ROOT, SAMPLES, RunningStack, kyc_up, wait_for
-
-LAB = {
-    "8d247914": ("APPROVED", [], {"LICENSE_SELFIE_MATCH": "PASS", "LICENSE_DETAILS_MATCH": "PASS",
-                                  "LICENSE_VALIDATION": "PASS"}),
-    "7a135804": ("REJECTED", ["DETAILS_MISMATCH"], {"LICENSE_DETAILS_MATCH": "FAIL"}),
-    "9c358026": ("REJECTED", ["SELFIE_MISMATCH"], {"LICENSE_SELFIE_MATCH": "FAIL"}),
-}
-SUBJECTS = {
-    "7a135804": "Data validation between license and CSV FAILED – 7a135804",
-    "9c358026": "License photo validation FAILED – 9c358026",
-}
+from tests.local.conftest import (
+    LAB,
+    README_OUTCOMES,
+    ROOT,
+    SAMPLES,
+    SUBJECTS,
+    RunningStack,
+    final,
+    kyc_up,
+    upload,
+    wait_for,
+)
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> RunningStack:
     with kyc_up(tmp_path_factory.mktemp("pipeline")) as running:
         yield running
-
-
-def upload(stack: RunningStack, app_uuid: str) -> None:
-    body = (SAMPLES / f"{app_uuid}.zip").read_bytes()
-    stack.client("s3").put_object(Bucket=stack.info["bucket"], Key=f"zipped/{app_uuid}.zip", Body=body)
-
-
-def final(stack: RunningStack, app_uuid: str, timeout: float = 120) -> Result:
-    dynamodb = stack.client("dynamodb")
-    return wait_for(lambda: (r := read(dynamodb, stack.info["table"], app_uuid)).final and r, timeout, app_uuid)
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +116,11 @@ def test_kyc_status_reads_the_running_stack(stack: RunningStack, lab: dict[str, 
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
     assert (shown["status"], shown["reasons"]) == ("REJECTED", ["DETAILS_MISMATCH"])
+
+
+@pytest.mark.parametrize("app_uuid", ["3b91f0c6", "c4a8e613"])
+def test_the_other_samples_reach_the_outcome_the_readme_gives(stack: RunningStack, app_uuid: str) -> None:
+    """With the tests above, every UnitTests bundle against UnitTests/README.md (part 2: test_stepfunctions.py)."""
+    upload(stack, app_uuid)
+    result = final(stack, app_uuid)
+    assert (result.status, result.reasons) == README_OUTCOMES[app_uuid]
