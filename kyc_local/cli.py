@@ -39,7 +39,7 @@ def _command(args: argparse.Namespace) -> int:
         return _status(workspace, args.app_uuid, args.json)
     options = StackOptions(template=args.template, workdir=args.workdir, workflow=args.workflow,
                            parameters=dict(args.param), retry_wait=args.retry_wait, port=args.port,
-                           vision=not args.no_vision)
+                           vision=not args.no_vision, faults=args.faults, deliveries=args.deliveries)
     if args.command == "up":
         return _up(workspace, options)
     bundles = sorted(SAMPLES.glob("*.zip")) if args.command == "demo" else args.bundles
@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
                              "visibility for SQS); default 1")
     common.add_argument("--port", type=int, default=0, help="port of the AWS endpoint; default: any free port")
     common.add_argument("--no-vision", action="store_true", help=argparse.SUPPRESS)
+    common.add_argument("--faults", type=float, default=0.0, metavar="SHARE",
+                        help="fail this share of the handlers' AWS calls with throttling or 5xx, e.g. 0.2 (hardening)")
+    common.add_argument("--deliveries", type=int, default=1, metavar="N",
+                        help="deliver every S3/EventBridge event and SQS message N times (duplicate delivery)")
     demo = commands.add_parser("demo", parents=[common], help="run the UnitTests/ sample bundles and show results")
     run = commands.add_parser("run", parents=[common], help="run bundles through the pipeline")
     run.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE.zip")

@@ -32,8 +32,10 @@ class AsyncInvoker:
     seconds times the attempt number.
     """
 
-    def __init__(self, functions: Functions, sqs_client: Any, retry_wait: float = 1.0, workers: int = 4):
+    def __init__(self, functions: Functions, sqs_client: Any, retry_wait: float = 1.0, workers: int = 4,
+                 deliveries: int = 1):
         self._functions = functions
+        self._deliveries = deliveries  # > 1 delivers each event again, as AWS's at-least-once delivery may
         self._sqs = sqs_client
         self._retry_wait = retry_wait
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda-async")
@@ -47,11 +49,12 @@ class AsyncInvoker:
         spec = self._functions.find(function)
         if spec is None:
             raise KeyError(f"no function {function}")
-        job = _Job(spec, event, str(uuid.uuid4()))
+        jobs = [_Job(spec, event, str(uuid.uuid4())) for _ in range(self._deliveries)]
         with self._lock:
-            self._pending += 1
-        self._submit(job)
-        return job.request_id
+            self._pending += len(jobs)
+        for job in jobs:
+            self._submit(job)
+        return jobs[0].request_id
 
     def wait_idle(self, timeout: float) -> bool:
         """True once every accepted event has succeeded or reached its failure destination."""

@@ -9,11 +9,14 @@ a failed paid call is not a paid call.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 from collections import Counter
 
 from botocore.awsrequest import AWSResponse
+
+logger = logging.getLogger(__name__)
 
 _JSON_FAULTS = (
     (400, "ThrottlingException", "Rate exceeded"),
@@ -53,6 +56,7 @@ class FaultInjector:
                 return None
             status, code, message = self._random.choice(_JSON_FAULTS) if json_protocol else _XML_FAULT
             self.injected[event_name.removeprefix("before-send.")] += 1
+        logger.warning("fault injected: %s %s on %s", status, code, event_name.removeprefix("before-send."))
         if json_protocol:
             body = json.dumps({"__type": code, "message": message}).encode()
             headers = {"Content-Type": "application/x-amz-json-1.1"}

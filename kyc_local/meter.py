@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -18,12 +19,14 @@ from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 
+_MEMBER = re.compile(rb'"unzipped/([A-Za-z0-9_-]+?)_(?:license|selfie)')  # the application a paid call is for
 _FORWARDED = {"content-type", "x-amz-target", "x-amz-date", "authorization", "x-amz-security-token"}
 
 
 class Meter:
     def __init__(self, upstream: str, ready: threading.Event, host: str = "127.0.0.1", wait: float = 120.0):
         self.calls: Counter[str] = Counter()
+        self.by_application: Counter[tuple[str, str]] = Counter()  # (app_uuid, operation) → calls
         self.seconds: Counter[str] = Counter()  # time spent in the engines (upstream), by X-Amz-Target
         self._lock = threading.Lock()
         self._upstream = urlsplit(upstream)
@@ -54,10 +57,22 @@ class Meter:
         with self._lock:
             return sum(n for target, n in self.calls.items() if target.rsplit(".", 1)[-1] == operation)
 
+    def applications(self) -> dict[str, dict[str, int]]:
+        """Calls so far by application and operation: {"8d247914": {"CompareFaces": 1, "AnalyzeID": 1}}."""
+        with self._lock:
+            counts: dict[str, dict[str, int]] = {}
+            for (app_uuid, operation), calls in self.by_application.items():
+                counts.setdefault(app_uuid, {})[operation] = calls
+            return counts
+
     def forward(self, headers: dict[str, str], body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
         headers = {name.lower(): value for name, value in headers.items() if name.lower() in _FORWARDED}
+        operation = headers.get("x-amz-target", "")
+        application = _MEMBER.search(body)
         with self._lock:
-            self.calls[headers.get("x-amz-target", "")] += 1
+            self.calls[operation] += 1
+            if application:
+                self.by_application[application.group(1).decode(), operation.rsplit(".", 1)[-1]] += 1
         if not self._ready.wait(self._wait):
             return 503, [("Content-Type", "application/x-amz-json-1.1")], b'{"__type":"ServiceUnavailableException"}'
         connection = http.client.HTTPConnection(self._upstream.hostname, self._upstream.port, timeout=self._wait)
@@ -77,8 +92,10 @@ def _handler(meter: Meter) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            """The counts so far, by operation: {"CompareFaces": 2, "AnalyzeID": 2}."""
-            payload = json.dumps({op: meter.count(op) for op in ("CompareFaces", "AnalyzeID")}).encode()
+            """The counts so far, by operation and by application:
+            {"CompareFaces": 2, "AnalyzeID": 2, "applications": {"8d247914": {"CompareFaces": 1, "AnalyzeID": 1}}}."""
+            counts = {op: meter.count(op) for op in ("CompareFaces", "AnalyzeID")}
+            payload = json.dumps({**counts, "applications": meter.applications()}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))

@@ -40,8 +40,9 @@ class SqsPoller:
     """
 
     def __init__(self, mapping: EventSourceMapping, functions: Functions, sqs_client: Any, pollers: int,
-                 retry_wait: float | None = 1.0):
+                 retry_wait: float | None = 1.0, deliveries: int = 1):
         self.mapping = mapping
+        self._deliveries = deliveries  # > 1: each batch is also delivered again, concurrently (at-least-once)
         self._functions = functions
         self._sqs = sqs_client
         self._pollers = pollers
@@ -124,10 +125,17 @@ class SqsPoller:
     def _invoke(self, records: list[dict[str, Any]]) -> set[str]:
         """The message ids to keep: all of them when the function failed, else its batchItemFailures."""
         ids = {record["messageId"] for record in records}
+        copies = [threading.Thread(target=self._deliver_copy, args=(records,), daemon=True)
+                  for _ in range(self._deliveries - 1)]
+        for copy in copies:
+            copy.start()
         try:
             response = self._functions.invoke(self.mapping.function, {"Records": records})
         except FunctionError:
             return ids
+        finally:
+            for copy in copies:
+                copy.join()
         if not self.mapping.report_batch_item_failures or not isinstance(response, dict):
             return set()
         failures = response.get("batchItemFailures") or []
@@ -136,6 +144,14 @@ class SqsPoller:
             logger.warning("%s returned an invalid partial batch response", self.mapping.function)
             return ids
         return failed
+
+
+    def _deliver_copy(self, records: list[dict[str, Any]]) -> None:
+        """A duplicate delivery: the function must do nothing twice; its answer decides nothing."""
+        try:
+            self._functions.invoke(self.mapping.function, {"Records": records})
+        except FunctionError:
+            pass
 
 
 def _record(message: dict[str, Any], mapping: EventSourceMapping) -> dict[str, Any]:

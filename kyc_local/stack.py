@@ -20,6 +20,7 @@ from moto.server import ThreadedMotoServer
 from kyc_local import moto_patch
 from kyc_local.api import HttpApiServer
 from kyc_local.dispatch import AsyncInvoker
+from kyc_local.faults import FaultInjector
 from kyc_local.invocation_log import InvocationLog
 from kyc_local.lambdas import Functions
 from kyc_local.meter import Meter
@@ -48,6 +49,8 @@ class StackOptions:
     retry_wait: float | None = 1.0  # seconds before a failed event is retried; None: AWS's (1-2 min, SQS visibility)
     concurrency: int = 2  # concurrent invocations per function
     vision: bool = True  # serve CompareFaces/AnalyzeID with the local engines
+    faults: float = 0.0  # share of the handlers' AWS calls failed with throttling or 5xx (kyc_local.faults)
+    deliveries: int = 1  # times each S3/EventBridge event and SQS message is delivered (at-least-once delivery)
 
 
 class LocalStack:
@@ -70,6 +73,7 @@ class LocalStack:
         self._server: ThreadedMotoServer | None = None
         self._apis: list[HttpApiServer] = []
         self._async: AsyncInvoker | None = None
+        self.faults: FaultInjector | None = None
         self._pollers: list[SqsPoller] = []
         self._invocation_log: InvocationLog | None = None
         self._vision: Any = None
@@ -101,6 +105,9 @@ class LocalStack:
             self._provision()
             self._set_environment(self.functions.environment())
             _prepare_default_session()
+            if options.faults:
+                self.faults = FaultInjector(options.faults)
+                self.faults.install(boto3.DEFAULT_SESSION)
             moto_patch.install(self)
             self._wire()
             self.functions.load()
@@ -235,7 +242,7 @@ class LocalStack:
                 from kyc_local.vision.server import VisionServer
 
                 port = int(self.vision_url.rsplit(":", 1)[1])
-                self._vision = VisionServer(host=self.options.host, port=port)
+                self._vision = VisionServer(lambda: self.client("s3"), host=self.options.host, port=port)
                 self._vision.start()
             except Exception as error:  # noqa: BLE001 (reported by ready())
                 self._vision_error = error
@@ -267,10 +274,13 @@ class LocalStack:
     def _wire(self) -> None:
         options = self.options
         async_wait = 60.0 if options.retry_wait is None else options.retry_wait
-        self._async = AsyncInvoker(self.functions, self.client("sqs"), retry_wait=async_wait)
+        self._async = AsyncInvoker(
+            self.functions, self.client("sqs"), retry_wait=async_wait, deliveries=options.deliveries
+        )
         for mapping in self.deployment.mappings:
             pollers = min(mapping.maximum_concurrency, options.concurrency)  # more would hold messages waiting
-            poller = SqsPoller(mapping, self.functions, self.client("sqs"), pollers, retry_wait=options.retry_wait)
+            poller = SqsPoller(mapping, self.functions, self.client("sqs"), pollers, retry_wait=options.retry_wait,
+                               deliveries=options.deliveries)
             poller.start()
             self._pollers.append(poller)
         self.outbox = Outbox(self.outbox_folder, self.client("sqs"), self.client("sns"),

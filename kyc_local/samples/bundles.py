@@ -48,6 +48,16 @@ def zip_members(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def repack(body: bytes, old: str, new: str) -> bytes:
+    """The same bundle under another app id: the members named for `old` are renamed for `new`."""
+    with zipfile.ZipFile(io.BytesIO(body)) as source:
+        members = {
+            new + info.filename[len(old) :] if info.filename.startswith(old) else info.filename: source.read(info)
+            for info in source.infolist()
+        }
+    return zip_members(members)
+
+
 def details_csv(details: dict[str, str]) -> bytes:
     """The lab's details file: a header of the eight field names and one row."""
     out = io.StringIO()
