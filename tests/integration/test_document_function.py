@@ -192,3 +192,30 @@ def _any():
     from kyc.ports import Condition
 
     return Condition()
+
+
+class _FlakyResultWrites:
+    """Applications whose first writes of a paid check's result fail, as DynamoDB does when the client's retry quota
+    is spent under throttling."""
+
+    def __init__(self, inner, failures: int):
+        self._inner, self.failures = inner, failures
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def update(self, app_uuid, values, condition):
+        if "LICENSE_SELFIE_MATCH_RESULT" in values and self.failures:
+            self.failures -= 1
+            raise ServiceFailure("dynamodb", "ThrottlingException")
+        return self._inner.update(app_uuid, values, condition)
+
+
+def test_a_paid_result_is_written_patiently_rather_than_paid_for_again(stack, document_deps, faces):
+    document_deps.applications = _FlakyResultWrites(document_deps.applications, failures=2)
+    stack.upload(APP, bundle(APP))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+
+    assert len(faces.calls) == 1
+    assert stack.item(APP)["LICENSE_SELFIE_MATCH"] is True

@@ -19,7 +19,9 @@ PAID = ("CompareFaces", "AnalyzeID")
 @pytest.fixture(scope="module")
 def hardened(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("hardened")
-    with kyc_up(workdir, "--faults", "0.2", "--deliveries", "3", "--retry-wait", "5") as stack:
+    # Retries come 45 s and 90 s after a failure, like AWS's 1 and 2 minutes: after the 90 s lease of an invocation
+    # that failed without releasing it has run out.
+    with kyc_up(workdir, "--faults", "0.2", "--deliveries", "3", "--retry-wait", "45") as stack:
         yield stack
 
 

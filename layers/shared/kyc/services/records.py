@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from kyc.model import DETAIL_FIELDS, Check, CheckResult, Details, Outcome, Reason, Status
+from kyc.model import DETAIL_FIELDS, Check, CheckResult, Details, Outcome, Reason, ServiceFailure, Status
 from kyc.notifications import Notification
 from kyc.observability import logger, metrics
 from kyc.ports import Applications, Condition, Notifier
@@ -73,6 +75,9 @@ def recorded_results(item: dict[str, Any]) -> dict[Check, CheckResult]:
     return results
 
 
+PAID_RESULT_ATTEMPTS = 5  # writes of a paid check's result, beyond the client's own retries (quota may be spent)
+
+
 def record_result(app_uuid: str, etag: str, result: CheckResult, applications: Applications) -> CheckResult:
     """Record one document check as soon as it is known, so that a retry never pays for it again."""
     values = result_attributes(result)
@@ -80,7 +85,14 @@ def record_result(app_uuid: str, etag: str, result: CheckResult, applications: A
         values["FACE_SIMILARITY"] = result.detail["similarity"]
     if result.check is Check.DETAILS and "fields" in result.detail:
         values["DETAILS_REPORT"] = result.detail["fields"]
-    applications.update(app_uuid, values, Condition(etag=etag, statuses=OPEN))
+    for attempt in range(1, PAID_RESULT_ATTEMPTS + 1):
+        try:
+            applications.update(app_uuid, values, Condition(etag=etag, statuses=OPEN))
+            break
+        except ServiceFailure:
+            if attempt == PAID_RESULT_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, 0.5 * 2**attempt))  # full jitter: a paid result is not given up lightly
     log_result(app_uuid, result)
     return result
 
