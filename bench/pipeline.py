@@ -19,7 +19,6 @@ more than the overhead. Writes bench/results/pipeline.json (part 1), pipeline_st
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import statistics
@@ -27,7 +26,6 @@ import subprocess
 import sys
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 import boto3
@@ -35,6 +33,7 @@ import boto3
 from kyc_local.invocation_log import InvocationLog
 from kyc_local.lambdas import Functions
 from kyc_local.results import read
+from kyc_local.samples.bundles import repack
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
 
@@ -170,7 +169,7 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
     for round_number in range(1, rounds + 1):
         for bundle in sorted(SAMPLES.glob("*.zip")):
             app_uuid = f"{bundle.stem}-r{round_number}"
-            body = _repack(bundle.read_bytes(), bundle.stem, app_uuid)
+            body = repack(bundle.read_bytes(), bundle.stem, app_uuid)
             engine_before = sum(stack.meter.seconds.values())
             calls_before = sum(stack.meter.calls.values())
             mark = probe.mark()
@@ -199,16 +198,6 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
-
-
-def _repack(body: bytes, old: str, new: str) -> bytes:
-    """The same bundle under another app id (member names follow the id)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(body)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            name = new + member.filename[len(old):] if member.filename.startswith(old) else member.filename
-            target.writestr(name, source.read(member))
-    return out.getvalue()
 
 
 def _durations(stack: LocalStack) -> dict[str, float]:
