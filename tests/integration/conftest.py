@@ -54,6 +54,12 @@ class Stack:
         return self.s3.put_object(Bucket=BUCKET, Key=f"zipped/{app_uuid}.zip", Body=body)["ETag"]
 
 
+def _forget_cached_settings_and_clients() -> None:
+    """Settings and clients are cached per process (as in a warm Lambda); each test has its own stack."""
+    for cached in (get_settings, aws.client, bootstrap.document_dependencies, bootstrap.submit_license_dependencies):
+        cached.cache_clear()
+
+
 @pytest.fixture
 def stack(monkeypatch) -> Stack:
     with mock_aws():
@@ -88,21 +94,9 @@ def stack(monkeypatch) -> Stack:
             "TEST_MODE": "false",
         }.items():
             monkeypatch.setenv(name, value)
-        for cached in (
-            get_settings,
-            aws.client,
-            bootstrap.document_dependencies,
-            bootstrap.submit_license_dependencies,
-        ):
-            cached.cache_clear()
+        _forget_cached_settings_and_clients()
         yield Stack(s3, dynamodb, sqs, queue_url, dead_letter_url, tap_url)
-        for cached in (
-            get_settings,
-            aws.client,
-            bootstrap.document_dependencies,
-            bootstrap.submit_license_dependencies,
-        ):
-            cached.cache_clear()
+        _forget_cached_settings_and_clients()
 
 
 @pytest.fixture
