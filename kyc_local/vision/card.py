@@ -8,6 +8,7 @@ import numpy as np
 CARD_ASPECT = 85.60 / 53.98  # ISO/IEC 7810 ID-1
 FIND_WIDTH = 320  # the segmentation runs on a copy this wide
 MARGIN = 0.03  # GrabCut starts from everything but this border being the card
+GRABCUT_SEED = 7
 MIN_AREA = 0.15  # a card covers at least this share of the photo
 FULL_FRAME = 0.90  # a card covering more than this share means the image already is the card
 ASPECT_RANGE = (1.35, 1.85)  # card width / height, allowing for perspective
@@ -31,6 +32,7 @@ def locate(image: np.ndarray) -> np.ndarray | None:
     margin = max(2, round(MARGIN * cols))
     mask = np.zeros((rows, cols), np.uint8)
     models = (np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64))
+    cv2.setRNGSeed(GRABCUT_SEED)  # GrabCut's k-means starts from OpenCV's RNG: the same photo, the same corners
     cv2.grabCut(small, mask, (margin, margin, cols - 2 * margin, rows - 2 * margin), *models, 3,
                 cv2.GC_INIT_WITH_RECT)
     foreground = np.where((mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD), 255, 0).astype(np.uint8)

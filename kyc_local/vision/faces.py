@@ -13,7 +13,6 @@ d ≥ 0.65 (≤ 17); tests/accuracy/test_faces.py holds it.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import cv2
@@ -56,13 +55,12 @@ class Face:
 
 
 class FaceEngine:
-    """Loads the dlib models once; one detector pass per image; calls are serialised by a lock."""
+    """The dlib models, loaded once, for one caller at a time; one detector pass per image."""
 
     def __init__(self) -> None:
         self._detector = dlib.get_frontal_face_detector()
         self._shapes = dlib.shape_predictor(face_recognition_models.pose_predictor_five_point_model_location())
         self._encoder = dlib.face_recognition_model_v1(face_recognition_models.face_recognition_model_location())
-        self._lock = threading.Lock()
 
     def faces(self, image: np.ndarray, limit: int = MAX_FACES) -> list[Face]:
         """The faces in an RGB image, largest first, at most `limit` of them."""
@@ -71,18 +69,16 @@ class FaceEngine:
         if abs(scale - 1.0) < 0.05:
             scale = 1.0
         small = image if scale == 1.0 else _resize(image, scale)
-        with self._lock:
-            rects, scores, _ = self._detector.run(small, 0, 0.0)
-            found = sorted(zip(rects, scores), key=lambda pair: pair[0].area(), reverse=True)[:limit]
-            return [self._describe(image, _rescale(rect, 1 / scale), score) for rect, score in found]
+        rects, scores, _ = self._detector.run(small, 0, 0.0)
+        found = sorted(zip(rects, scores), key=lambda pair: pair[0].area(), reverse=True)[:limit]
+        return [self._describe(image, _rescale(rect, 1 / scale), score) for rect, score in found]
 
     def warm(self) -> None:
         """Run the models once so the first request does not pay for lazy initialisation."""
         image = np.full((200, 200, 3), 128, np.uint8)
-        with self._lock:
-            self._detector.run(image, 0, 0.0)
-            shape = self._shapes(image, dlib.rectangle(50, 50, 150, 150))
-            self._encoder.compute_face_descriptor(image, shape)
+        self._detector.run(image, 0, 0.0)
+        shape = self._shapes(image, dlib.rectangle(50, 50, 150, 150))
+        self._encoder.compute_face_descriptor(image, shape)
 
     def _describe(self, image: np.ndarray, rect: dlib.rectangle, score: float) -> Face:
         height, width = image.shape[:2]

@@ -22,7 +22,7 @@ _EYES = {"BRN": "BRO", "HZL": "HAZ"}  # printed eye colours → AAMVA codes
 
 
 class IdCardReader:
-    """The licence pages (front, and back when given) to fields by AnalyzeID type; thread-safe through its OCR."""
+    """The licence pages (front, and back when given) to fields by AnalyzeID type; for one caller at a time."""
 
     def __init__(self) -> None:
         self._ocr = OcrEngine()

@@ -205,6 +205,8 @@ def _split(
         if labelled:
             return [Token(word, key, key)] + ([Token(word, value)] if value else [])
     alias, rest = _alias(text, tuple(_BY_ALIAS))
+    if waiting and rest.strip(PUNCT):  # a label's value, though it starts like another label: 'DLN' 'DD2724514'
+        return [Token(word, text)]
     if alias is None or (len(alias) == 1 and not (rest.startswith(":") or (at_start and _next_to(word, following)))):
         return [Token(word, text)]  # 'E' or 'R' is a label with a colon, or first with its value right after it
     key, colon, rest = _BY_ALIAS[alias], rest.startswith(":"), rest.strip(PUNCT)

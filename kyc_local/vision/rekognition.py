@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kyc_local.vision import images
-from kyc_local.vision.faces import Face, FaceEngine, similarity
+from kyc_local.vision.engines import PooledFaces
+from kyc_local.vision.faces import Face, similarity
 from kyc_local.vision.inputs import ApiError, ImageLoader
 
 MAX_BYTES = 5 * 1024 * 1024  # Image.Bytes
@@ -13,7 +14,7 @@ MAX_S3_BYTES = 15 * 1024 * 1024  # Image.S3Object
 QUALITY_FILTERS = {"NONE", "AUTO", "LOW", "MEDIUM", "HIGH"}
 
 
-def compare_faces(engine: FaceEngine, loader: ImageLoader, request: dict[str, Any]) -> dict[str, Any]:
+def compare_faces(engine: PooledFaces, loader: ImageLoader, request: dict[str, Any]) -> dict[str, Any]:
     """The CompareFaces response for a request body; raises ApiError like Rekognition."""
     threshold = request.get("SimilarityThreshold", 80.0)
     if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 100:

@@ -23,11 +23,13 @@ Operation = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class VisionServer:
-    """A threaded HTTP server on `host:port` (0 = ephemeral) serving the local engines behind the AWS APIs."""
+    """A threaded HTTP server on `host:port` (0 = ephemeral) serving the local engines behind the AWS APIs, with
+    `workers` engine workers (default one per core) unless given `engines`."""
 
     def __init__(self, s3_client_factory: Callable[[], Any] | None = None, host: str = "127.0.0.1", port: int = 0,
-                 engines: Engines | None = None):
-        self.engines = engines or Engines()
+                 engines: Engines | None = None, workers: int | None = None):
+        self.engines = engines or Engines(workers)
+        self._owns_engines = engines is None
         loader = ImageLoader(s3_client_factory)
         self._operations: dict[str, Operation] = {
             "RekognitionService.CompareFaces": lambda body: rekognition.compare_faces(self.engines.faces, loader, body),
@@ -59,11 +61,14 @@ class VisionServer:
         return self.url
 
     def stop(self) -> None:
+        """Stop serving, and end the engine workers unless they were given."""
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._thread.join()
             self._httpd = self._thread = None
+        if self._owns_engines:
+            self.engines.stop()
 
     def __enter__(self) -> Self:
         self.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kyc_local.vision import images
-from kyc_local.vision.idcard import IdCardReader
+from kyc_local.vision.engines import PooledReader
 from kyc_local.vision.inputs import ApiError, ImageLoader
 
 MAX_BYTES = 10 * 1024 * 1024  # synchronous Textract documents, in memory or in S3
@@ -17,7 +17,7 @@ FIELD_TYPES = (
 )
 
 
-def analyze_id(reader: IdCardReader, loader: ImageLoader, request: dict[str, Any]) -> dict[str, Any]:
+def analyze_id(reader: PooledReader, loader: ImageLoader, request: dict[str, Any]) -> dict[str, Any]:
     """The AnalyzeID response for a request body: every field type, unread ones with empty text (confidence 0)."""
     pages = request.get("DocumentPages")
     if not isinstance(pages, list) or not 1 <= len(pages) <= 2:
