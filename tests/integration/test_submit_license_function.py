@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from kyc.model import Status
 
@@ -65,6 +66,28 @@ def test_duplicate_message_calls_the_validator_once(stack, submit_deps, validato
     submit.handle(EVENT, LambdaContext(), submit_deps)
     submit.handle(EVENT, LambdaContext(), submit_deps)
 
+    assert len(validator.requests) == 1
+
+
+def test_delivery_arriving_during_the_validator_call_does_not_call_it_again(stack, submit_deps, validator):
+    """Two deliveries of one message at once (SQS is at-least-once): the second, arriving while the first waits for
+    the validator, is handed back to the queue instead of paying for a second call."""
+    awaiting(stack, submit_deps)
+    answer = validator.validate
+    concurrent = []
+
+    def validate_while_a_duplicate_arrives(request):
+        concurrent.append(submit.handle(EVENT, LambdaContext(), submit_deps))
+        return answer(request)
+
+    submit_deps.validator = SimpleNamespace(validate=validate_while_a_duplicate_arrives)
+
+    assert submit.handle(EVENT, LambdaContext(), submit_deps) == {"batchItemFailures": []}
+
+    assert len(validator.requests) == 1
+    assert concurrent == [{"batchItemFailures": [{"itemIdentifier": EVENT["Records"][0]["messageId"]}]}]
+    assert stack.item(APP)["APPLICATION_STATUS"] == "APPROVED"
+    submit.handle(EVENT, LambdaContext(), submit_deps)  # the duplicate's redelivery finds the application settled
     assert len(validator.requests) == 1
 
 

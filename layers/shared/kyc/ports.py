@@ -59,7 +59,8 @@ class Condition:
 
     etag: str | None = None
     statuses: frozenset[str] | None = None
-    lease_expired_at: str | None = None  # LEASE_UNTIL must not be later than this ISO timestamp
+    lease_expired_at: str | None = None  # the lease attribute must not be later than this ISO timestamp
+    lease: str = "LEASE_UNTIL"  # the lease: the document steps' (LEASE_UNTIL) or the validator call's
 
 
 class Applications(Protocol):

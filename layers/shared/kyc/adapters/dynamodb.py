@@ -74,7 +74,7 @@ class DynamoApplications:
                 options.append(f":c{index}")
             checks.append(f"#status IN ({', '.join(options)})")
         if condition.lease_expired_at is not None:
-            names["#lease"], vals[":now"] = "LEASE_UNTIL", _to_dynamo(condition.lease_expired_at)
+            names["#lease"], vals[":now"] = condition.lease, _to_dynamo(condition.lease_expired_at)
             checks.append("(attribute_not_exists(#lease) OR #lease <= :now)")
         return self._conditional(
             self._client.update_item,

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from kyc import notifications
 from kyc.decision import decide_status
@@ -17,11 +17,17 @@ from kyc.services.records import iso, log_result, log_status, notify_once, recor
 from kyc.settings import Settings
 
 AWAITING = frozenset({Status.AWAITING_LICENSE_VALIDATION})
+VALIDATION_LEASE = "VALIDATION_LEASE_UNTIL"  # held while one delivery of the message calls the validator
 _APP_UUID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class PoisonMessage(Exception):
     """A message that can never succeed: left to fail into the dead-letter queue, with an alarm."""
+
+
+class ValidationBusy(Exception):
+    """Another delivery of the message is calling the validator: this one is retried after the visibility timeout,
+    by when the other has settled the application."""
 
 
 @dataclass
@@ -61,15 +67,18 @@ def submit_license(message: dict, receive_count: int, deps: SubmitDeps) -> Statu
         logger.info("licence already settled: duplicate message", extra={"status": str(status)})
         return status
     results = recorded_results(item)
+    recorded = {}
     if Check.VALIDATION not in results:
-        result = _validate(message, receive_count, deps)
-        apps.update(app_uuid, result_attributes(result), Condition(statuses=AWAITING))
-        log_result(app_uuid, result)
-        results[Check.VALIDATION] = result
+        if not _claim_validation(app_uuid, deps):
+            raise ValidationBusy(app_uuid)
+        results[Check.VALIDATION] = _validate(message, receive_count, deps)
+        recorded = result_attributes(results[Check.VALIDATION])
+        log_result(app_uuid, results[Check.VALIDATION])
     status, reasons = decide_status(results.values())
-    apps.update(
+    apps.update(  # the result and the status it gives in one write
         app_uuid,
-        {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(deps.clock())},
+        {**recorded, "APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons],
+         "UPDATED_AT": iso(deps.clock())},
         Condition(statuses=AWAITING),
     )
     log_status(app_uuid, status, reasons)
@@ -78,6 +87,19 @@ def submit_license(message: dict, receive_count: int, deps: SubmitDeps) -> Statu
         message_out = notifications.check_failed(app_uuid, validation, status)
         notify_once(apps, deps.notifier, app_uuid, f"notified:{Check.VALIDATION}", message_out)
     return status
+
+
+def _claim_validation(app_uuid: str, deps: SubmitDeps) -> bool:
+    """Lease the validator call, so that duplicate deliveries arriving together call (and pay) it once."""
+    now = deps.clock()
+    lease = iso(now + timedelta(seconds=deps.settings.lease_seconds))
+    condition = Condition(statuses=AWAITING, lease_expired_at=iso(now), lease=VALIDATION_LEASE)
+    return deps.applications.update(app_uuid, {VALIDATION_LEASE: lease}, condition)
+
+
+def _release_validation(app_uuid: str, deps: SubmitDeps) -> None:
+    """Let the next delivery call the validator at once after this one failed to get an answer."""
+    deps.applications.update(app_uuid, {VALIDATION_LEASE: iso(deps.clock())}, Condition(statuses=AWAITING))
 
 
 def _validate(message: dict, receive_count: int, deps: SubmitDeps) -> CheckResult:
@@ -90,6 +112,7 @@ def _validate(message: dict, receive_count: int, deps: SubmitDeps) -> CheckResul
         answer = deps.validator.validate(request)
     except ServiceFailure as failure:
         if receive_count < deps.settings.max_receives:
+            _release_validation(message["app_uuid"], deps)
             raise  # SQS delivers it again after the visibility timeout
         logger.error(
             "validator failed on the last delivery", extra={"service": failure.service, "error": failure.detail}
