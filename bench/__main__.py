@@ -13,9 +13,14 @@ BENCHES = {
     "vision": ["--rounds", "10"],
     "pipeline": ["--workflow", "both", "--rounds", "3"],
     "burst": ["--bundles", "1000"],
+    "throughput": ["--bundles", "60"],
+    "paid_calls": ["--bundles", "10", "--workflow", "both"],
+    "cost": ["--bundles", "10", "--workflow", "both"],
 }
 QUICK = {"cold_start": ["--runs", "2"], "vision": ["--rounds", "3"], "pipeline": ["--rounds", "1", "--no-demo"],
-         "burst": ["--bundles", "50", "--faults", "0.2", "--deliveries", "3"]}
+         "burst": ["--bundles", "50", "--faults", "0.2", "--deliveries", "3"],
+         "throughput": ["--bundles", "20"], "paid_calls": ["--bundles", "3", "--workflow", "lambda"],
+         "cost": ["--bundles", "4", "--workflow", "lambda"]}
 
 
 def main() -> int:
