@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
 import socket
 import threading
 import time
@@ -34,6 +35,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
 CREDENTIALS = ("testing", "testing")
 WORKFLOWS = {"lambda": "Lambda", "stepfunctions": "StepFunctions"}
+S3_IN_MEMORY_BYTES = 64 * 1024  # larger S3 objects live in temporary files, so a burst's documents do not fill memory
 
 
 @dataclass
@@ -94,6 +96,7 @@ class LocalStack:
         options.workdir.mkdir(parents=True, exist_ok=True)
         self._started_at = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        _allow_open_files()
         try:
             self._start_meter()
             self._server = ThreadedMotoServer(ip_address=options.host, port=options.port, verbose=False)
@@ -298,6 +301,7 @@ class LocalStack:
             "AWS_EC2_METADATA_DISABLED": "true",
             "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
             "MOTO_PORT": self.aws_url.rsplit(":", 1)[-1],  # moto's Step Functions interpreter calls back on it
+            "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(S3_IN_MEMORY_BYTES),
             **variables,
         }
         if self.meter:
@@ -314,6 +318,13 @@ class LocalStack:
             else:
                 os.environ[name] = value
         self._saved_env.clear()
+
+
+def _allow_open_files() -> None:
+    """Raise this process's open-file limit to its hard limit: every S3 object in a temporary file holds one open."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _prepare_default_session() -> None:
