@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
@@ -35,6 +36,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
 CREDENTIALS = ("testing", "testing")
 WORKFLOWS = {"lambda": "Lambda", "stepfunctions": "StepFunctions"}
+M_ARENA_MAX, MALLOC_ARENAS = -8, 2  # glibc's mallopt parameter, and the arenas the stack's threads share
 S3_IN_MEMORY_BYTES = 64 * 1024  # larger S3 objects live in temporary files, so a burst's documents do not fill memory
 
 
@@ -97,6 +99,7 @@ class LocalStack:
         self._started_at = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         _allow_open_files()
+        _limit_malloc_arenas()
         try:
             self._start_meter()
             self._server = ThreadedMotoServer(ip_address=options.host, port=options.port, verbose=False)
@@ -326,6 +329,16 @@ def _allow_open_files() -> None:
     wanted = 1 << 20 if hard == resource.RLIM_INFINITY else hard  # the kernel's usual nr_open
     if soft != resource.RLIM_INFINITY and soft < wanted:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
+def _limit_malloc_arenas() -> None:
+    """Let the stack's many threads share two glibc malloc arenas: with glibc's default (up to eight per core) the
+    image buffers of concurrent handlers fragment memory, and a 300-bundle burst peaked at 1 GB instead of 430 MB."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to tune
+        return
+    libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def _prepare_default_session() -> None:
