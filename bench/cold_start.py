@@ -1,5 +1,7 @@
 """Cold start of each Lambda handler as it would run on AWS: a fresh interpreter imports the handler module (the
-init phase) and builds its dependencies on the first call (clients, settings); the engines are not part of it.
+init phase) and builds its dependencies on the first call (settings, the clients of the function's normal path, and
+the young-generation garbage collections the build leaves pending); the engines are not part of it. SETUP is what an
+application that passes costs; LAZY adds the clients made on first use on failure paths (a notifier's).
 
     .venv/bin/python -m bench.cold_start [--runs 5]
 
@@ -26,7 +28,7 @@ RESULTS = ROOT / "bench" / "results" / "cold_start.json"
 TARGET_MS = 250
 
 PROBE = """
-import importlib.util, json, sys, time
+import gc, importlib.util, json, sys, time
 start = time.perf_counter()
 spec = importlib.util.spec_from_file_location("app", sys.argv[1])
 app = importlib.util.module_from_spec(spec)
@@ -34,10 +36,15 @@ spec.loader.exec_module(app)
 imported = time.perf_counter()
 from kyc import bootstrap
 builder = sys.argv[2]
-if builder:
-    getattr(bootstrap, builder)()
+deps = getattr(bootstrap, builder)() if builder else None
+gc.collect(1)  # the young collections the set-up leaves pending would fall on the first invocation: count them
 ready = time.perf_counter()
-print(json.dumps({"import_ms": (imported - start) * 1000, "setup_ms": (ready - imported) * 1000}))
+for adapter in vars(deps).values() if hasattr(deps, "__dict__") else ():
+    getattr(adapter, "_client", None)  # an adapter's client made on first use, as a failure path would
+gc.collect(1)
+every = time.perf_counter()
+print(json.dumps({"import_ms": (imported - start) * 1000, "setup_ms": (ready - imported) * 1000,
+                  "lazy_ms": (every - ready) * 1000}))
 """
 
 
@@ -88,8 +95,9 @@ def measure(function: str, handler: Path, runs: int) -> dict:
         samples.append(json.loads(output.strip().splitlines()[-1]))
     import_ms = statistics.median(s["import_ms"] for s in samples)
     setup_ms = statistics.median(s["setup_ms"] for s in samples)
+    lazy_ms = statistics.median(s["lazy_ms"] for s in samples)
     return {"function": function, "import_ms": round(import_ms, 1), "setup_ms": round(setup_ms, 1),
-            "total_ms": round(import_ms + setup_ms, 1), "target_ms": TARGET_MS}
+            "total_ms": round(import_ms + setup_ms, 1), "lazy_ms": round(lazy_ms, 1), "target_ms": TARGET_MS}
 
 
 def main() -> None:
@@ -97,11 +105,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     rows = [measure(name, handler, args.runs) for name, handler in sorted(functions().items())]
-    print(f"{'FUNCTION':42} {'IMPORT ms':>9} {'SETUP ms':>9} {'TOTAL ms':>9}  TARGET")
+    print(f"{'FUNCTION':42} {'IMPORT ms':>9} {'SETUP ms':>9} {'TOTAL ms':>9}  {'TARGET':10} {'+LAZY ms':>8}")
     for row in rows:
         verdict = "ok" if row["total_ms"] <= TARGET_MS else "over"
         print(f"{row['function']:42} {row['import_ms']:9.0f} {row['setup_ms']:9.0f} {row['total_ms']:9.0f}  "
-              f"≤ {TARGET_MS} {verdict}")
+              f"≤ {TARGET_MS} {verdict:4} {row['lazy_ms']:8.0f}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"runs": args.runs, "functions": rows}, indent=2) + "\n")
 

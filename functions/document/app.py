@@ -1,6 +1,5 @@
 """DocumentLambdaFunction: an uploaded bundle (S3 ObjectCreated on zipped/) through every check."""
 
-from aws_lambda_powertools.utilities.data_classes import S3Event
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap
 from kyc.observability import logger, metrics, tracer
@@ -17,7 +16,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
 def handle(event: dict, deps: DocumentDeps | None = None) -> dict:
     deps = deps or bootstrap.document_dependencies()
     results = []
-    for record in S3Event(event).records:
-        raw_key = record.raw_event["s3"]["object"]["key"]  # URL-encoded; the core decodes it once
+    for record in event["Records"]:
+        raw_key = record["s3"]["object"]["key"]  # URL-encoded; the core decodes it once
         results.append(str(process_upload(raw_key, deps)))
     return {"statuses": results}

@@ -7,10 +7,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
+import boto3
 import pytest
+from kyc.adapters import aws
 from kyc.adapters.dynamodb import DynamoApplications
 from kyc.adapters.rekognition import RekognitionFaces
 from kyc.adapters.s3 import S3DocumentStore
+from kyc.adapters.sns import SnsNotifier
 from kyc.adapters.textract import parse_analyze_id
 from kyc.adapters.validator_http import HttpLicenseValidator
 from kyc.model import Reason, Rejection, ServiceFailure
@@ -61,6 +64,17 @@ def test_lease_can_be_taken_only_once_expired(stack):
     apps.create({"APP_UUID": "a3", "BUNDLE_ETAG": "e", "LEASE_UNTIL": "2026-01-01T00:01:00Z"})
     assert not apps.update("a3", {"LEASE_UNTIL": "x"}, Condition(etag="e", lease_expired_at="2026-01-01T00:00:00Z"))
     assert apps.update("a3", {"LEASE_UNTIL": "x"}, Condition(etag="e", lease_expired_at="2026-01-01T00:02:00Z"))
+
+
+def test_notifier_makes_its_client_on_the_first_message_only(stack):
+    topic_arn = boto3.client("sns").create_topic(Name="ApplicationNotifications")["TopicArn"]
+    aws.client.cache_clear()
+    notifier = SnsNotifier(topic_arn)
+    assert aws.client.cache_info().currsize == 0  # an application that passes never pays for it
+
+    notifier.publish("subject", "body", {"app_uuid": "a"})
+    notifier.publish("subject", "body", {"app_uuid": "b"})
+    assert aws.client.cache_info().misses == 1
 
 
 def test_compare_faces_response_is_read(stack):

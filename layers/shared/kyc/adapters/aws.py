@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import cache
 
 import boto3
 from botocore.config import Config
 
 from kyc.observability import trace_library
+
+_creating = threading.Lock()  # a boto3 session is not thread-safe; a client made on first use may race another
+
+
+def session() -> boto3.Session:
+    """boto3's default session: every client and the SigV4 signer share its loaded data and credentials."""
+    if boto3.DEFAULT_SESSION is None:
+        boto3.setup_default_session()
+    return boto3.DEFAULT_SESSION
 
 
 @cache
@@ -19,7 +29,8 @@ def client(service: str):
         read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "20")),
         retries={"mode": "standard", "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "4"))},
     )
-    return boto3.client(service, config=config)
+    with _creating:
+        return session().client(service, config=config)
 
 
 def error_code(error: Exception) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
@@ -9,9 +11,15 @@ from kyc.model import ServiceFailure
 
 
 class SnsNotifier:
+    """Makes its client on the first message unless given one: an application that passes every check sends none."""
+
     def __init__(self, topic_arn: str, sns=None):
         self._topic_arn = topic_arn
-        self._client = sns or client("sns")
+        self._sns = sns
+
+    @cached_property
+    def _client(self):
+        return self._sns or client("sns")
 
     def publish(self, subject: str, body: str, attributes: dict[str, str]) -> None:
         try:

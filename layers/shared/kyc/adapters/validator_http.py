@@ -6,13 +6,13 @@ import json
 import os
 from typing import Any
 
-import boto3
 import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from kyc.adapters import aws
 from kyc.model import ServiceFailure, ValidationResult
 from kyc.observability import trace_library
 
@@ -31,7 +31,7 @@ class HttpLicenseValidator:
         self._url = url
         self._timeout = timeout
         self._client = _session()
-        self._credentials = boto3.Session().get_credentials()
+        self._credentials = aws.session().get_credentials()
         self._region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
 
     def validate(self, request: dict[str, Any]) -> ValidationResult:
