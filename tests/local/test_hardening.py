@@ -1,6 +1,6 @@
-"""Faults and duplicate deliveries through the real local stack: 20 % of the handlers' AWS calls fail, every S3
-event and SQS message arrives three times, and still every bundle ends in its status, with one paid call of each
-kind and one notification per failed check."""
+"""Faults and duplicate deliveries through the real local stack, part 1 and part 2: 20 % of the handlers' AWS calls
+fail, every S3/EventBridge event and SQS message arrives three times, and still every bundle ends in its status, with
+one paid call of each kind and one notification per failed check."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ COPIES = 3  # each UnitTests bundle under three new app ids: 21 applications in 
 PAID = ("CompareFaces", "AnalyzeID")
 
 
-@pytest.fixture(scope="module")
-def hardened(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("hardened")
+@pytest.fixture(scope="module", params=["lambda", "stepfunctions"])
+def hardened(request, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp(f"hardened-{request.param}")
     # Retries come 45 s and 90 s after a failure, like AWS's 1 and 2 minutes: after the 90 s lease of an invocation
     # that failed without releasing it has run out.
-    with kyc_up(workdir, "--faults", "0.2", "--deliveries", "3", "--retry-wait", "45") as stack:
+    with kyc_up(workdir, "--workflow", request.param, "--faults", "0.2", "--deliveries", "3",
+                "--retry-wait", "45") as stack:
         yield stack
 
 
