@@ -52,7 +52,7 @@ build: $(SAM_VENV)/.installed
 	@test -n "$(RUNTIME_PYTHON)" || { echo "sam build needs python3.12 (the Lambda runtime) on PATH"; exit 1; }
 	PATH="$(dir $(RUNTIME_PYTHON)):$$PATH" $(SAM_VENV)/bin/sam build
 
-bench: install photos
+bench: install photos build  # the cold start is measured on the package `sam build` makes
 	$(BIN)/python -m bench
 
 samples: install photos

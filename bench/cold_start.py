@@ -1,41 +1,47 @@
-"""Cold start of each Lambda handler as it would run on AWS: a fresh interpreter imports the handler module (the
-init phase) and builds its dependencies on the first call (settings, the clients of the function's normal path, and
-the young-generation garbage collections the build leaves pending); the engines are not part of it. SETUP is what an
-application that passes costs; LAZY adds the clients made on first use on failure paths (a notifier's).
+"""Cold start of each Lambda handler as it runs on AWS: the package `sam build` made (`make build`, .aws-sam/build),
+in a fresh interpreter of the runtime's Python (3.12) that sees only the function's folder and the layer (no
+site-packages) and, like Lambda's read-only file system, writes no bytecode. Measured: the handler module's import
+(the init phase) and its dependencies' build on the first call (settings, the clients of the function's normal path,
+and the young-generation garbage collections the build leaves pending); the engines are not part of it. SETUP is
+what an application that passes costs; LAZY adds the clients made on first use on failure paths (a notifier's).
 
-    .venv/bin/python -m bench.cold_start [--runs 5]
+    make build && .venv/bin/python -m bench.cold_start [--runs 5]
 
-Each function of template.yaml runs in its own fresh interpreter, `--runs` times, with a Lambda-like environment
-(LAMBDA_TASK_ROOT, function name, a trace header, the stack's settings); the medians are reported against the 250 ms
-target. Writes bench/results/cold_start.json.
+Each function of template.yaml runs `--runs` times with a Lambda-like environment (function name, a trace header,
+the stack's settings); the medians are reported against the 250 ms target. Writes bench/results/cold_start.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
-import sys
 from pathlib import Path
 
 from kyc_local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / ".aws-sam" / "build"
+LAYER = BUILD / "SharedLayer" / "python"  # /opt/python on AWS
 RESULTS = ROOT / "bench" / "results" / "cold_start.json"
 TARGET_MS = 250
+RUNTIME = "python3.12"
 
 PROBE = """
 import gc, importlib.util, json, sys, time
+sys.path[:0] = [sys.argv[1], sys.argv[2]]  # /var/task, then /opt/python
 start = time.perf_counter()
-spec = importlib.util.spec_from_file_location("app", sys.argv[1])
+spec = importlib.util.spec_from_file_location("app", sys.argv[1] + "/app.py")
 app = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(app)
 imported = time.perf_counter()
 from kyc import bootstrap
-builder = sys.argv[2]
+builder = sys.argv[3]
 deps = getattr(bootstrap, builder)() if builder else None
 gc.collect(1)  # the young collections the set-up leaves pending would fall on the first invocation: count them
 ready = time.perf_counter()
@@ -48,19 +54,30 @@ print(json.dumps({"import_ms": (imported - start) * 1000, "setup_ms": (ready - i
 """
 
 
+def runtime_python() -> str:
+    """The Lambda runtime's Python: a pyenv install, else on PATH (the Makefile's order for `sam build`)."""
+    pyenv = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    found = next(iter(sorted(glob.glob(f"{pyenv}/versions/3.12*/bin/{RUNTIME}"))), None) or shutil.which(RUNTIME)
+    if not found:
+        raise SystemExit(f"the cold start runs on the Lambda runtime's Python: put {RUNTIME} on PATH")
+    return found
+
+
 def functions() -> dict[str, Path]:
-    """Each AWS::Serverless::Function of the template → its handler file."""
+    """Each AWS::Serverless::Function of the template → its built code folder (/var/task on AWS)."""
     resources = load_template(ROOT / "template.yaml")["Resources"]
-    return {
-        name: ROOT / resource["Properties"]["CodeUri"] / "app.py"
-        for name, resource in resources.items()
-        if resource["Type"] == "AWS::Serverless::Function"
-    }
+    built = {name: BUILD / name for name, resource in resources.items()
+             if resource["Type"] == "AWS::Serverless::Function"}
+    missing = [name for name, folder in built.items() if not (folder / "app.py").is_file()] + \
+        ([] if LAYER.is_dir() else ["SharedLayer"])
+    if missing:
+        raise SystemExit(f"not built: {', '.join(missing)}; run `make build` first")
+    return built
 
 
 def lambda_environment(function: str) -> dict[str, str]:
     return {
-        **os.environ,
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LAMBDA_TASK_ROOT": "/var/task",
         "AWS_LAMBDA_FUNCTION_NAME": function,
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
@@ -80,14 +97,14 @@ def lambda_environment(function: str) -> dict[str, str]:
     }
 
 
-def measure(function: str, handler: Path, runs: int) -> dict:
-    builder = re.search(r"bootstrap\.(\w+)\(", handler.read_text())
+def measure(function: str, code: Path, runs: int, python: str) -> dict:
+    builder = re.search(r"bootstrap\.(\w+)\(", (code / "app.py").read_text())
     samples = []
     for _ in range(runs):
         output = subprocess.run(
-            [sys.executable, "-c", PROBE, str(handler), builder.group(1) if builder else ""],
+            [python, "-S", "-B", "-c", PROBE, str(code), str(LAYER), builder.group(1) if builder else ""],
             env=lambda_environment(function),
-            cwd=handler.parent,
+            cwd=code,
             capture_output=True,
             text=True,
             check=True,
@@ -104,7 +121,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    rows = [measure(name, handler, args.runs) for name, handler in sorted(functions().items())]
+    python = runtime_python()
+    rows = [measure(name, code, args.runs, python) for name, code in sorted(functions().items())]
     print(f"{'FUNCTION':42} {'IMPORT ms':>9} {'SETUP ms':>9} {'TOTAL ms':>9}  {'TARGET':10} {'+LAZY ms':>8}")
     for row in rows:
         verdict = "ok" if row["total_ms"] <= TARGET_MS else "over"

@@ -21,8 +21,6 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-import boto3
-
 from bench import workload
 from bench.report import table, write
 from kyc_local.results import Runner
@@ -136,10 +134,10 @@ def render(figures: dict) -> str:
 
 def measure(workflow: str, count: int) -> dict:
     """Usage per application: bundles one at a time through a fresh stack."""
-    calls = _count_handler_calls()
     bundles = workload.bundles(count)
     workspace = Workspace(PROJECT_ROOT / ".kyc" / "bench")
     with workspace.function_logs(), LocalStack(StackOptions(workdir=workspace.folder, workflow=workflow)) as stack:
+        calls = _count_handler_calls(stack)
         stack.ready()
         table_name = stack.resource("CustomerMetadataTable")
         runner = Runner(stack.client("s3"), stack.client("dynamodb"), stack.resource("DocumentBucket"), table_name,
@@ -172,9 +170,8 @@ def measure(workflow: str, count: int) -> dict:
     }
 
 
-def _count_handler_calls() -> Counter[str]:
-    """The handlers' AWS calls by service and operation: their clients come from boto3's default session (the local
-    runtime's own clients from another), so a hook on it sees exactly theirs (and, for part 2, moto's interpreter's)."""
+def _count_handler_calls(stack: LocalStack) -> Counter[str]:
+    """The handlers' AWS calls by service and operation, counted by a hook on the session their clients come from."""
     calls: Counter[str] = Counter()
     lock = threading.Lock()
 
@@ -182,8 +179,7 @@ def _count_handler_calls() -> Counter[str]:
         with lock:
             calls[f"{model.service_model.service_name}.{model.name}"] += 1
 
-    boto3.setup_default_session()
-    boto3.DEFAULT_SESSION.events.register("before-call", before_call)
+    stack.handler_session().register("before-call", before_call)
     return calls
 
 

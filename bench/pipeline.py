@@ -28,8 +28,6 @@ import threading
 import time
 from pathlib import Path
 
-import boto3
-
 from kyc_local.invocation_log import InvocationLog
 from kyc_local.lambdas import Functions
 from kyc_local.results import read
@@ -44,8 +42,8 @@ RESULT_FILES = {"lambda": "pipeline.json", "stepfunctions": "pipeline_stepfuncti
 
 class _Probe:
     """Instrumentation for the bench only: handler invocations (as the runtime reports them) and the handlers' time in
-    AWS calls (botocore events on the default session, which the handlers' clients use, counted only in a thread
-    that is running a handler: the vision endpoint and moto's interpreter use the same session)."""
+    AWS calls (botocore events on the session the handlers' clients come from, kyc.adapters.aws, counted only in a
+    thread that is running a handler)."""
 
     def __init__(self) -> None:
         self.durations: list[tuple[str, float, float]] = []  # (function logical id, seconds, perf_counter at the end)
@@ -66,9 +64,12 @@ class _Probe:
                 self._in_handler.depth -= 1
 
         InvocationLog.record, Functions.invoke = recorded, invoked
-        boto3.setup_default_session()
-        boto3.DEFAULT_SESSION.events.register("before-call", self._before)
-        boto3.DEFAULT_SESSION.events.register("after-call", self._after)
+
+    def watch(self, stack: LocalStack) -> None:
+        """Time the handlers' AWS calls from now on (clients made before are not seen: call it before any runs)."""
+        session = stack.handler_session()
+        session.register("before-call", self._before)
+        session.register("after-call", self._after)
 
     def _before(self, model, **_: object) -> None:
         self._started[(threading.get_ident(), model.name)] = time.perf_counter()
@@ -145,6 +146,7 @@ def _figures(workspace: Workspace, workflow: str, rounds: int, probe: _Probe, de
     figures: dict = {"workflow": workflow, "machine": _machine()}
     stack = LocalStack(StackOptions(workdir=workspace.folder, workflow=workflow))
     stack.start()
+    probe.watch(stack)
     try:
         warm_started = time.perf_counter()
         stack.ready()

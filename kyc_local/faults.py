@@ -1,6 +1,7 @@
 """Fault injection for the local stack: a botocore hook that fails a share of the handlers' AWS calls.
 
-Installed on the session the handlers' clients come from (boto3's default session), never on the runtime's own. A
+Installed on the session the handlers' clients come from (kyc.adapters.aws), never on the runtime's own or on the one
+moto's Step Functions interpreter calls Lambda and SQS with. A
 failed call is answered before it is sent, the way an overloaded service answers: HTTP 400 ThrottlingException or
 HTTP 500/503, which botocore retries like the real thing. The request never reaches moto or the vision endpoint, so
 a failed paid call is not a paid call.
@@ -14,6 +15,7 @@ import random
 import threading
 from collections import Counter
 
+import botocore.session
 from botocore.awsrequest import AWSResponse
 
 logger = logging.getLogger(__name__)
@@ -45,9 +47,9 @@ class FaultInjector:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
 
-    def install(self, session) -> None:
-        """Hook into a boto3 session; clients made from it afterwards inherit the hook."""
-        session.events.register("before-send", self._before_send, unique_id="kyc-fault-injection")
+    def install(self, session: botocore.session.Session) -> None:
+        """Hook into a botocore session; clients made from it afterwards inherit the hook."""
+        session.register("before-send", self._before_send, unique_id="kyc-fault-injection")
 
     def _before_send(self, request, event_name: str = "", **_: object) -> AWSResponse | None:
         json_protocol = request.headers.get("Content-Type", b"").startswith(b"application/x-amz-json")

@@ -10,9 +10,6 @@ moto would run a function in Docker, or (EventBridge) not at all. Three of its c
 Functions the runtime does not know fall through to moto.
 A third patch makes moto's DynamoDB atomic, as DynamoDB is: moto copies an item while another thread updates it
 (`dictionary changed size during iteration`) when handlers run concurrently, e.g. a Parallel state's two branches.
-A fourth gives moto's Step Functions interpreter a boto3 session of its own: it would make its Lambda and SQS clients
-from boto3's default session, which is the handlers', and so suffer the faults kyc_local.faults injects into the
-handlers' calls.
 """
 
 from __future__ import annotations
@@ -24,12 +21,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import quote_plus, unquote_plus
 
-import boto3
 import moto.s3.notifications as s3_notifications
 from moto.awslambda.models import LambdaFunction
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
-from moto.stepfunctions.parser.asl.utils import boto_client as interpreter_clients
 
 from kyc_local.lambdas import FunctionError
 
@@ -48,7 +43,6 @@ _ORIGINALS = {
     "s3": s3_notifications._invoke_awslambda,
     "dynamodb": DynamoHandler.call_action,
     "events": Rule.send_to_targets,
-    "interpreter_boto3": interpreter_clients.boto3,
 }
 _dynamodb_lock = threading.Lock()
 _invoker: Invoker | None = None
@@ -63,7 +57,6 @@ def install(invoker: Invoker) -> None:
     s3_notifications._invoke_awslambda = _s3_invoke
     DynamoHandler.call_action = _atomic_dynamodb_call
     Rule.send_to_targets = _send_to_targets
-    interpreter_clients.boto3 = _InterpreterSession()
 
 
 def uninstall() -> None:
@@ -73,20 +66,6 @@ def uninstall() -> None:
     s3_notifications._invoke_awslambda = _ORIGINALS["s3"]
     DynamoHandler.call_action = _ORIGINALS["dynamodb"]
     Rule.send_to_targets = _ORIGINALS["events"]
-    interpreter_clients.boto3 = _ORIGINALS["interpreter_boto3"]
-
-
-class _InterpreterSession:
-    """Stands in for the `boto3` module in moto's interpreter, whose only use of it is `boto3.client(...)`: clients
-    from a session of its own, made one at a time (a session is not thread-safe, and executions run in threads)."""
-
-    def __init__(self) -> None:
-        self._session = boto3.session.Session()
-        self._lock = threading.Lock()
-
-    def client(self, *args: Any, **kwargs: Any) -> Any:
-        with self._lock:
-            return self._session.client(*args, **kwargs)
 
 
 def _atomic_dynamodb_call(self: DynamoHandler) -> Any:

@@ -113,7 +113,7 @@ class LocalStack:
             _prepare_default_session()
             if options.faults:
                 self.faults = FaultInjector(options.faults)
-                self.faults.install(boto3.DEFAULT_SESSION)
+                self.faults.install(self.handler_session())
             moto_patch.install(self)
             self._wire()
             self.functions.load()
@@ -123,6 +123,14 @@ class LocalStack:
         self.started_in = time.monotonic() - started
         self._warm_vision()  # after the start: on a small machine the warm-up would slow it down
         return self
+
+    def handler_session(self) -> Any:
+        """The botocore session the handlers' clients come from (kyc.adapters.aws), not the runtime's own nor moto's
+        interpreter's: hooks on it see the handlers' calls only. Usable once `start()` has set the functions'
+        environment, which the kyc modules read on import (Powertools' Logger and Metrics)."""
+        from kyc.adapters import aws
+
+        return aws.session()
 
     def ready(self, timeout: float = 300.0) -> None:
         """Wait for the vision engines to be warm; raise when they failed to start."""
@@ -342,8 +350,9 @@ def _limit_malloc_arenas() -> None:
 
 
 def _prepare_default_session() -> None:
-    """Create boto3's default session and one client now, in this thread: the handlers make their clients with
-    `boto3.client` from several threads, and a default session's first client creation is not thread-safe."""
+    """Create boto3's default session and one client now, in this thread: moto's Step Functions interpreter makes its
+    clients with `boto3.client` from several threads, and a default session's first client creation is not
+    thread-safe. (The handlers' clients come from a session of their own: kyc.adapters.aws.)"""
     if boto3.DEFAULT_SESSION is None:
         boto3.setup_default_session()
     boto3.client("sts")

@@ -4,7 +4,6 @@ the AWS CLI or an SDK would (the handlers keep settings per process, so one stac
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from urllib.request import urlopen
 import boto3
 
 from kyc_local.results import Result, read
+from tests.conftest import user_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "UnitTests"
@@ -107,7 +107,7 @@ def kyc_up(workdir: Path, *args: str, timeout: float = 240.0) -> Iterator[Runnin
     workdir.mkdir(parents=True, exist_ok=True)
     output = open(workdir / "kyc-up.out", "w+", encoding="utf-8")  # noqa: SIM115 (closed below)
     command = [sys.executable, "-m", "kyc_local.cli", "up", "--workdir", str(workdir), "--retry-wait", "0", *args]
-    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT, env=dict(os.environ))
+    process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT, env=user_environment())
     stack_file = workdir / "stack.json"
     try:
         def ready() -> dict[str, Any] | None:

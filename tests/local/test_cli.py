@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import user_environment
 from tests.local.conftest import ROOT, SAMPLES
 
 
 def kyc(*args: str, workdir: Path, timeout: float = 300) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "kyc_local.cli", *args, "--workdir", str(workdir)]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=False)
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=False,
+                          env=user_environment())
 
 
 @pytest.mark.parametrize("workflow", ["lambda", "stepfunctions"])

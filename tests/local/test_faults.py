@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import boto3
+import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -21,10 +22,10 @@ def endpoint():
 
 
 def session_with_faults(rate: float) -> tuple[boto3.session.Session, FaultInjector]:
-    session = boto3.session.Session(region_name="us-east-1")
+    session = botocore.session.get_session()
     injector = FaultInjector(rate, seed=7)
     injector.install(session)
-    return session, injector
+    return boto3.session.Session(botocore_session=session, region_name="us-east-1"), injector
 
 
 LISTINGS = {"dynamodb": "list_tables", "sqs": "list_queues", "s3": "list_buckets", "sns": "list_topics"}

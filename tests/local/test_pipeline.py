@@ -12,6 +12,7 @@ from email import message_from_bytes, policy
 import pytest
 
 from kyc_local.results import Result, Runner, dead_letters, read
+from tests.conftest import user_environment
 from tests.local.conftest import (
     LAB,
     README_OUTCOMES,
@@ -112,7 +113,8 @@ def test_a_bundle_past_its_deadline_is_reported_with_where_it_stopped(stack: Run
 
 def test_kyc_status_reads_the_running_stack(stack: RunningStack, lab: dict[str, Result]) -> None:
     command = [sys.executable, "-m", "kyc_local.cli", "status", "7a135804", "--json", "--workdir", str(stack.workdir)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+                          env=user_environment())
     assert done.returncode == 0, done.stderr
     shown = json.loads(done.stdout)
     assert (shown["status"], shown["reasons"]) == ("REJECTED", ["DETAILS_MISMATCH"])

@@ -9,6 +9,7 @@ request with SigV4 for execute-api. Event sources and Lambda's own plumbing are 
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -327,3 +328,15 @@ def test_aws_is_reached_only_through_the_adapters():
     for path in files:
         imported = {module.split(".")[0] for module in _imported_modules(_tree(path))}
         assert not imported & AWS_LIBRARIES, path.relative_to(ROOT)
+
+
+def test_the_layer_keeps_the_models_of_exactly_the_services_the_adapters_call():
+    """layers/shared/Makefile deletes every other botocore model from the layer (cold start): a service missing from
+    its list would fail on AWS only, when its client is first made."""
+    makefile = (ROOT / "layers/shared/Makefile").read_text()
+    kept = re.search(r"^SERVICES :?= (.+)$", makefile, re.MULTILINE).group(1).split()
+    called = {service for adapter in adapter_classes().values() if (service := _client_service(adapter))}
+    assert sorted(kept) == sorted(called)
+    layer = load()["Resources"]["SharedLayer"]
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
+    assert re.search(r"^build-SharedLayer:", makefile, re.MULTILINE)  # the target `sam build` runs for it

@@ -5,25 +5,33 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
 from kyc.model import ServiceFailure
 from kyc.ports import Condition
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+_deserializer = TypeDeserializer()  # Powertools' copy of boto3's, without importing boto3 (kyc.adapters.aws)
 
 
 def _to_dynamo(value: Any) -> dict:
+    """A record's value as a DynamoDB attribute value; a float is stored as the number it prints as."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
     if isinstance(value, float):
-        value = Decimal(str(value))
-    elif isinstance(value, dict):
+        return {"N": str(Decimal(str(value)))}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, dict):
         return {"M": {k: _to_dynamo(v) for k, v in value.items()}}
-    elif isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return {"L": [_to_dynamo(v) for v in value]}
-    return _serializer.serialize(value)
+    raise TypeError(f"no DynamoDB type for {type(value).__name__}")
 
 
 def _from_dynamo(value: Any) -> Any:
