@@ -50,6 +50,19 @@ def test_conditional_writes_refuse_stale_updates(stack):
     assert not apps.update("missing", {"A": 1}, Condition())
 
 
+def test_every_kind_of_value_a_record_holds_comes_back_as_written(stack):
+    apps = DynamoApplications("CustomerMetadataTable")
+    record = {"APP_UUID": "a9", "TEXT": "Ünïcode", "COUNT": 12, "SIMILARITY": 99.125, "ZERO": 0, "FLAG": False,
+              "NOTHING": None, "REASONS": ["SELFIE_MISMATCH", "UNDERAGE"], "EMPTY": [],
+              "NESTED": {"checks": {"LICENSE_SELFIE_MATCH": "PASS"}, "scores": [0.5, 1]}}
+    assert apps.create(record)
+    assert apps.get("a9") == record
+    stored = stack.dynamodb.get_item(TableName="CustomerMetadataTable", Key={"APP_UUID": {"S": "a9"}})["Item"]
+    assert stored["SIMILARITY"] == {"N": "99.125"} and stored["FLAG"] == {"BOOL": False}
+    with pytest.raises(TypeError):
+        apps.create({"APP_UUID": "a10", "WHEN": object()})
+
+
 def test_markers_are_added_once(stack):
     apps = DynamoApplications("CustomerMetadataTable")
     apps.create({"APP_UUID": "a2"})
