@@ -90,9 +90,15 @@ class _Probe:
         invocations = self.durations[mark[0]:]
         calls = self.aws[mark[1]:]
         paid = [(end - seconds, end) for call, seconds, end in calls if call.startswith(("rekognition.", "textract."))]
+        by_operation: dict[str, float] = {}
+        for call, seconds, _ in calls:
+            if not call.startswith(("rekognition.", "textract.")):
+                by_operation[call] = by_operation.get(call, 0.0) + seconds
         return {
             "handlers": sum(s for function, s, _ in invocations if function != "ValidateLicenseLambdaFunction"),
-            "aws": sum(s for call, s, _ in calls if not call.startswith(("rekognition.", "textract."))),
+            "aws": sum(by_operation.values()),
+            "aws_by_operation": by_operation,
+            "aws_count": sum(not call.startswith(("rekognition.", "textract.")) for call, _, _ in calls),
             "engine_wall": _covered(paid, uploaded, finished),
             "gaps": finished - uploaded - _covered([(end - s, end) for _, s, end in invocations], uploaded, finished),
         }
@@ -193,6 +199,8 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
                 "overhead_ms": _ms(latency - spent["engine_wall"]),
                 "handlers_own_ms": _ms(spent["handlers"] - engine - spent["aws"]),
                 "handlers_aws_calls_ms": _ms(spent["aws"]), "runtime_gaps_ms": _ms(spent["gaps"]),
+                "handlers_aws_calls": spent["aws_count"],
+                "handlers_aws_calls_ms_by_operation": {op: _ms(s) for op, s in sorted(spent["aws_by_operation"].items())},
                 "paid_calls": sum(stack.meter.calls.values()) - calls_before,
             })
     return rows
@@ -243,6 +251,10 @@ def _summary(figures: dict) -> dict:
         "of_which_handlers_own_ms_median": statistics.median(row["handlers_own_ms"] for row in warm),
         "of_which_handlers_aws_calls_ms_median": statistics.median(row["handlers_aws_calls_ms"] for row in warm),
         "of_which_runtime_gaps_ms_median": statistics.median(row["runtime_gaps_ms"] for row in warm),
+        "handlers_aws_calls_median": statistics.median(row["handlers_aws_calls"] for row in warm),
+        "handlers_aws_calls_ms_by_operation_median": {
+            op: statistics.median(row["handlers_aws_calls_ms_by_operation"].get(op, 0.0) for row in warm)
+            for op in sorted({op for row in warm for op in row["handlers_aws_calls_ms_by_operation"]})},
         "function_duration_ms_median": figures["function_duration_ms"],
         "rss_ready_mb": figures["rss_ready_mb"],
         "rss_peak_mb": figures["rss_peak_mb"],

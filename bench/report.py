@@ -48,29 +48,33 @@ def cpu_seconds() -> tuple[float, float]:
     """User + system CPU time so far: (this process, every thread; its children, running — the engine workers, read
     from /proc — or ended)."""
     times = os.times()
-    children = times.children_user + times.children_system
     tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended meanwhile
-            continue
-        if int(fields[1]) == os.getpid():  # fields after the name: state, ppid, …, utime (12), stime (13)
-            children += (int(fields[11]) + int(fields[12])) / tick
-    return times.user + times.system, children
+    running = sum((int(fields[11]) + int(fields[12])) / tick for _, fields in _children())  # utime, stime
+    return times.user + times.system, times.children_user + times.children_system + running
 
 
 def peak_rss_mb() -> dict[str, float]:
     """The highest resident memory so far (VmHWM) of this process and of its running children (the engine workers)."""
     peaks = {"this process": _peak_rss_mb(Path("/proc/self/status"))}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for folder, _ in _children():
         try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            if parent == os.getpid():
-                peaks[f"child {stat.parent.name}"] = _peak_rss_mb(stat.parent / "status")
+            peaks[f"child {folder.name}"] = _peak_rss_mb(folder / "status")
         except OSError:  # ended meanwhile
             continue
     return peaks
+
+
+def _children() -> list[tuple[Path, list[str]]]:
+    """This process's running children: (/proc folder, the fields of its stat after the name: state, ppid, …)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == os.getpid():
+            found.append((stat.parent, fields))
+    return found
 
 
 def _peak_rss_mb(status: Path) -> float:

@@ -6,16 +6,16 @@ import base64
 import json
 import logging
 import re
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from kyc_local import sigv4
+from kyc_local.http_server import BackgroundHttpServer
 from kyc_local.lambdas import FunctionError
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def routes_from_openapi(body: dict[str, Any]) -> list[Route]:
     return routes
 
 
-class HttpApiServer:
+class HttpApiServer(BackgroundHttpServer):
     """One HTTP API: routes → functions (run by `invoke(function, event)`); AWS_IAM routes need a valid SigV4
     signature of the local identity."""
 
@@ -75,25 +75,7 @@ class HttpApiServer:
         self._invoke = invoke
         self._credentials = credentials
         self._account = account
-        self._httpd = ThreadingHTTPServer((host, port), _handler(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> str:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"api-{self.api_id}", daemon=True)
-        self._thread.start()
-        return self.url
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
-            self._thread.join()
+        super().__init__(_handler(self), f"api-{api_id}", host, port)
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str) -> tuple:
         """(status, headers, body) for one request."""

@@ -13,9 +13,11 @@ import re
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
+
+from kyc_local.http_server import BackgroundHttpServer
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ _MEMBER = re.compile(rb'"unzipped/([A-Za-z0-9_-]+?)_(?:license|selfie)')  # the 
 _FORWARDED = {"content-type", "x-amz-target", "x-amz-date", "authorization", "x-amz-security-token"}
 
 
-class Meter:
+class Meter(BackgroundHttpServer):
     def __init__(self, upstream: str, ready: threading.Event, host: str = "127.0.0.1", wait: float = 120.0):
         self.calls: Counter[str] = Counter()
         self.by_application: Counter[tuple[str, str]] = Counter()  # (app_uuid, operation) → calls
@@ -32,25 +34,7 @@ class Meter:
         self._upstream = urlsplit(upstream)
         self._ready = ready
         self._wait = wait
-        self._httpd = ThreadingHTTPServer((host, 0), _handler(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> str:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="vision-meter", daemon=True)
-        self._thread.start()
-        return self.url
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        if self._thread:
-            self._thread.join()
+        super().__init__(_handler(self), "vision-meter", host)
 
     def count(self, operation: str) -> int:
         """Calls made so far of an operation by its short name: "CompareFaces", "AnalyzeID"."""
