@@ -1,10 +1,9 @@
 """Fault injection for the local stack: a botocore hook that fails a share of the handlers' AWS calls.
 
-Installed on the session the handlers' clients come from (kyc.adapters.aws), never on the runtime's own or on the one
-moto's Step Functions interpreter calls Lambda and SQS with. A
-failed call is answered before it is sent, the way an overloaded service answers: HTTP 400 ThrottlingException or
-HTTP 500/503, which botocore retries like the real thing. The request never reaches moto or the vision endpoint, so
-a failed paid call is not a paid call.
+Installed on the session the handlers' clients come from (kyc.adapters.aws), never on the runtime's own nor on the
+one moto's Step Functions interpreter calls Lambda and SQS with. A failed call is answered before it is sent, the way
+an overloaded service answers: HTTP 400 ThrottlingException or HTTP 500/503, which botocore retries like the real
+thing. The request never reaches moto or the vision endpoint, so a failed paid call is not a paid call.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any, Self
 from urllib.request import Request, urlopen
 
 import boto3
+import botocore.session
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
@@ -124,7 +125,7 @@ class LocalStack:
         self._warm_vision()  # after the start: on a small machine the warm-up would slow it down
         return self
 
-    def handler_session(self) -> Any:
+    def handler_session(self) -> botocore.session.Session:
         """The botocore session the handlers' clients come from (kyc.adapters.aws), not the runtime's own nor moto's
         interpreter's: hooks on it see the handlers' calls only. Usable once `start()` has set the functions'
         environment, which the kyc modules read on import (Powertools' Logger and Metrics)."""
