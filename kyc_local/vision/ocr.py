@@ -15,7 +15,7 @@ from rapidocr.ch_ppocr_rec.typings import WordType
 # to about 1000×630) scaled down to 576 px on its long side: the card's text is large enough for it there, and it costs
 # a quarter of RapidOCR's default (736 px on the short side). The recogniser reads each line from the full-size card
 # whatever the detector's size, one line at a time: a batch is padded to its widest line, and a batch of six card
-# lines kept ~80 MB more memory per engine, no faster. One ONNX thread per session and a memory arena: the endpoint
+# lines was slower and kept ~80 MB more memory per engine. One ONNX thread per session and a memory arena: the endpoint
 # runs one engine per core (kyc_local.vision.engines).
 _PARAMS = {
     "Global.log_level": "error",
