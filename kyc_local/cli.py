@@ -138,6 +138,8 @@ def _check_bundles(bundles: list[Path]) -> str:
 
 
 def _up(workspace: Workspace, options: StackOptions) -> int:
+    # Ctrl-C stops the stack even when `kyc up` was started with SIGINT ignored, as a shell's background job is
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with workspace.function_logs() as out, _stack(options) as stack:
         warming = "; warming the vision engines ..." if stack.meter else ""
         _print(out, f"stack up in {stack.started_in:.2f} s{warming}")
