@@ -22,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import workload
-from bench.report import table, write
+from bench.report import invocation_durations, table, write
 from kyc_local.results import Runner
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
@@ -145,11 +145,12 @@ def measure(workflow: str, count: int) -> dict:
         runner.run([bundles[0].path])  # the cold start is not an application's cost
         stack.settle(60)
         calls.clear()
-        before = _reports(stack)
+        before = invocation_durations(stack)
         runner.run([bundle.path for bundle in bundles[1:]])
         stack.settle(60)
         apps = len(bundles) - 1
-        reports = {name: durations[len(before.get(name, [])):] for name, durations in _reports(stack).items()}
+        reports = {name: durations[len(before.get(name, [])):]
+                   for name, durations in invocation_durations(stack).items()}
         memory = {spec.logical_id: spec.memory for spec in stack.functions.specs}
         items = [stack.client("dynamodb").get_item(TableName=table_name, Key={"APP_UUID": {"S": b.app_uuid}})["Item"]
                  for b in bundles[1:]]
@@ -181,18 +182,6 @@ def _count_handler_calls(stack: LocalStack) -> Counter[str]:
 
     stack.handler_session().register("before-call", before_call)
     return calls
-
-
-def _reports(stack: LocalStack) -> dict[str, list[float]]:
-    """Each function's invocation durations (ms), oldest first, from its REPORT lines."""
-    logs = stack.client("logs").get_paginator("filter_log_events")
-    found = {}
-    for spec in stack.functions.specs:
-        events = [event for page in logs.paginate(logGroupName=f"/aws/lambda/{spec.name}", filterPattern="REPORT")
-                  for event in page["events"] if event["message"].startswith("REPORT ")]
-        events.sort(key=lambda event: event["timestamp"])
-        found[spec.logical_id] = [float(e["message"].split("Duration: ")[1].split(" ms")[0]) for e in events]
-    return found
 
 
 def _transitions(stack: LocalStack) -> int:

@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench import workload
-from bench.report import table, write
+from bench.report import invocation_durations, table, write
 from kyc_local.results import Runner
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
@@ -99,8 +99,9 @@ def _one(scenario: str, workflow: str, count: int) -> None:
         time.sleep(2.0)  # let the last duplicates arrive before waiting for the stack to go quiet
         stack.settle(120)
         entry = "DocumentLambdaFunction" if workflow == "lambda" else "StartDocumentWorkflowLambdaFunction"
-        invocations = _invocations(stack, entry)
-        validator_calls = _invocations(stack, "ValidateLicenseLambdaFunction")
+        durations = invocation_durations(stack)
+        invocations = len(durations[entry])
+        validator_calls = len(durations["ValidateLicenseLambdaFunction"])
         faults = sum(stack.faults.injected.values()) if stack.faults else 0
         per_app = stack.meter.applications()
     expected = {bundle.app_uuid: bundle.kind.status for bundle in bundles}
@@ -120,15 +121,6 @@ def _one(scenario: str, workflow: str, count: int) -> None:
         "statuses": dict(Counter(str(result.status) for result in results)),
     }
     _scratch(scenario, workflow).write_text(json.dumps(row))
-
-
-def _invocations(stack: LocalStack, logical_id: str) -> int:
-    """How often a function ran (its REPORT lines in CloudWatch Logs)."""
-    spec = next(spec for spec in stack.functions.specs if spec.logical_id == logical_id)
-    logs = stack.client("logs")
-    pages = logs.get_paginator("filter_log_events").paginate(logGroupName=f"/aws/lambda/{spec.name}",
-                                                             filterPattern="REPORT")
-    return sum(1 for page in pages for event in page["events"] if event["message"].startswith("REPORT "))
 
 
 def _scratch(scenario: str, workflow: str) -> Path:

@@ -28,6 +28,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench.report import invocation_durations
 from kyc_local.invocation_log import InvocationLog
 from kyc_local.lambdas import Functions
 from kyc_local.results import read
@@ -161,7 +162,8 @@ def _figures(workspace: Workspace, workflow: str, rounds: int, probe: _Probe, de
         figures["engine_warm_up_s"] = round(time.perf_counter() - warm_started, 3)
         figures["rss_ready_mb"] = _memory("VmRSS")
         figures["bundles"] = _bundles(stack, rounds, probe)
-        figures["function_duration_ms"] = _durations(stack)
+        figures["function_duration_ms"] = {function: round(statistics.median(durations), 1)
+                                           for function, durations in invocation_durations(stack).items() if durations}
         figures["rss_peak_mb"] = _memory("VmHWM")
     finally:
         stack.stop()
@@ -201,7 +203,8 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
                 "handlers_own_ms": _ms(spent["handlers"] - engine - spent["aws"]),
                 "handlers_aws_calls_ms": _ms(spent["aws"]), "runtime_gaps_ms": _ms(spent["gaps"]),
                 "handlers_aws_calls": spent["aws_count"],
-                "handlers_aws_calls_ms_by_operation": {op: _ms(s) for op, s in sorted(spent["aws_by_operation"].items())},
+                "handlers_aws_calls_ms_by_operation":
+                    {op: _ms(seconds) for op, seconds in sorted(spent["aws_by_operation"].items())},
                 "paid_calls": sum(stack.meter.calls.values()) - calls_before,
             })
     return rows
@@ -209,19 +212,6 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
-
-
-def _durations(stack: LocalStack) -> dict[str, float]:
-    """Median handler duration per function, from the REPORT lines the runtime wrote to CloudWatch Logs."""
-    logs = stack.client("logs")
-    medians = {}
-    for spec in stack.functions.specs:
-        events = logs.filter_log_events(logGroupName=f"/aws/lambda/{spec.name}").get("events", [])
-        durations = [float(e["message"].split("Duration: ")[1].split(" ms")[0]) for e in events
-                     if e["message"].startswith("REPORT ")]
-        if durations:
-            medians[spec.logical_id] = round(statistics.median(durations), 1)
-    return medians
 
 
 def _demo(workflow: str) -> dict:

@@ -9,7 +9,10 @@ import platform
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kyc_local.stack import LocalStack
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -62,6 +65,19 @@ def peak_rss_mb() -> dict[str, float]:
         except OSError:  # ended meanwhile
             continue
     return peaks
+
+
+def invocation_durations(stack: LocalStack) -> dict[str, list[float]]:
+    """Each function's invocation durations (ms), oldest first, from the REPORT lines the local runtime writes to
+    CloudWatch Logs (one per invocation)."""
+    logs = stack.client("logs").get_paginator("filter_log_events")
+    found = {}
+    for spec in stack.functions.specs:
+        events = [event for page in logs.paginate(logGroupName=f"/aws/lambda/{spec.name}", filterPattern="REPORT")
+                  for event in page["events"] if event["message"].startswith("REPORT ")]
+        events.sort(key=lambda event: event["timestamp"])
+        found[spec.logical_id] = [float(e["message"].split("Duration: ")[1].split(" ms")[0]) for e in events]
+    return found
 
 
 def _children() -> list[tuple[Path, list[str]]]:

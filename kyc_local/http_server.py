@@ -1,4 +1,4 @@
-"""A threaded HTTP server on a daemon thread, as the local HTTP APIs and the vision meter run theirs."""
+"""A threaded HTTP server on a daemon thread, as the local HTTP APIs, the vision endpoint and its meter run theirs."""
 
 from __future__ import annotations
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import uuid
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Self
 
+from kyc_local.http_server import BackgroundHttpServer
 from kyc_local.vision import rekognition, textract
 from kyc_local.vision.engines import Engines
 from kyc_local.vision.inputs import ApiError, ImageLoader
@@ -36,15 +36,13 @@ class VisionServer:
             "Textract.AnalyzeID": lambda body: textract.analyze_id(self.engines.id_reader, loader, body),
         }
         self._address = (host, port)
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: BackgroundHttpServer | None = None
 
     @property
     def url(self) -> str:
-        if self._httpd is None:
+        if self._server is None:
             raise RuntimeError("the vision server is not running")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.url
 
     def warm(self) -> None:
         """Load the engines and run one inference each, so the first request is as fast as the others."""
@@ -52,21 +50,17 @@ class VisionServer:
 
     def start(self) -> str:
         """Warm the engines, start serving in a background thread and return the endpoint URL."""
-        if self._httpd is None:
+        if self._server is None:
             self.warm()
-            self._httpd = ThreadingHTTPServer(self._address, _handler(self._operations))
-            self._httpd.daemon_threads = True
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="vision-server", daemon=True)
-            self._thread.start()
+            self._server = BackgroundHttpServer(_handler(self._operations), "vision-server", *self._address)
+            self._server.start()
         return self.url
 
     def stop(self) -> None:
         """Stop serving, and end the engine workers unless they were given."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._thread.join()
-            self._httpd = self._thread = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
         if self._owns_engines:
             self.engines.stop()
 
