@@ -3,7 +3,9 @@ overhead (everything but the engines), memory, and the whole `kyc demo`; for par
 
     .venv/bin/python -m bench.pipeline [--workflow lambda|stepfunctions|both] [--rounds 3] [--no-demo]
 
-Bundles go one at a time (the next after the previous settled), so a latency is one bundle's own. Each round
+Bundles go one at a time (the next after the previous settled), so a latency is one bundle's own; it ends when the
+handlers' write that makes the status final returns (the probe sees it; the bench does not poll: polling through the
+same moto server and interpreter lock slowed the handlers' own calls 2-3 times). Each round
 re-packs the UnitTests bundles under fresh app ids (a re-upload of the same id is a duplicate and does no work).
 Round 1 pays the cold starts; the medians are over the later rounds. Engine time is the engines' own (the meter's
 upstream time, summed); the overhead is latency − the engines' wall time (the union of the paid calls' intervals:
@@ -31,7 +33,7 @@ from pathlib import Path
 from bench.report import invocation_durations
 from kyc_local.invocation_log import InvocationLog
 from kyc_local.lambdas import Functions
-from kyc_local.results import read
+from kyc_local.results import FINAL, read
 from kyc_local.samples.bundles import repack
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
@@ -51,6 +53,9 @@ class _Probe:
         self.durations: list[tuple[str, float, float]] = []  # (function logical id, seconds, perf_counter at the end)
         self.aws: list[tuple[str, float, float]] = []  # (service.operation, seconds, perf_counter at the end)
         self._started: dict[tuple[int, str], float] = {}
+        self._settling: dict[int, bool] = {}  # by thread: whether its item write in flight sets a final status
+        self._settled = threading.Condition()
+        self.settled: list[float] = []  # perf_counter after each of the handlers' writes of a final status
         self._in_handler = threading.local()
         record, invoke = InvocationLog.record, Functions.invoke
 
@@ -70,17 +75,36 @@ class _Probe:
     def watch(self, stack: LocalStack) -> None:
         """Time the handlers' AWS calls from now on (clients made before are not seen: call it before any runs)."""
         session = stack.handler_session()
+        session.register("before-parameter-build.dynamodb", self._parameters)
         session.register("before-call", self._before)
         session.register("after-call", self._after)
+
+    def _parameters(self, params, **_: object) -> None:
+        names = params.get("ExpressionAttributeNames", {})
+        values = params.get("ExpressionAttributeValues", {})
+        statuses = [values.get(":" + name[1:], {}).get("S") for name, field in names.items()
+                    if field == "APPLICATION_STATUS" and name.startswith("#s")]  # set, not compared
+        self._settling[threading.get_ident()] = any(status in FINAL for status in statuses)
 
     def _before(self, model, **_: object) -> None:
         self._started[(threading.get_ident(), model.name)] = time.perf_counter()
 
-    def _after(self, model, **_: object) -> None:
+    def _after(self, model, http_response, **_: object) -> None:
         started = self._started.pop((threading.get_ident(), model.name), None)
         if started is not None and getattr(self._in_handler, "depth", 0):
             now = time.perf_counter()
             self.aws.append((f"{model.service_model.service_name}.{model.name}", now - started, now))
+            if self._settling.pop(threading.get_ident(), False) and http_response.status_code == 200:
+                with self._settled:
+                    self.settled.append(now)
+                    self._settled.notify_all()
+
+    def wait_settled(self, seen: int, timeout: float) -> float | None:
+        """When the handlers next wrote a final status (after the `seen` ones before), or None after `timeout` s."""
+        with self._settled:
+            if self._settled.wait_for(lambda: len(self.settled) > seen, timeout):
+                return self.settled[seen]
+        return None
 
     def mark(self) -> tuple[int, int]:
         return len(self.durations), len(self.aws)
@@ -183,15 +207,12 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
             body = repack(bundle.read_bytes(), bundle.stem, app_uuid)
             engine_before = sum(stack.meter.seconds.values())
             calls_before = sum(stack.meter.calls.values())
-            mark = probe.mark()
+            mark, settled_before = probe.mark(), len(probe.settled)
             started = time.perf_counter()
             s3.put_object(Bucket=bucket, Key=f"zipped/{app_uuid}.zip", Body=body)
             uploaded = time.perf_counter()
-            while not (result := read(dynamodb, table, app_uuid)).final:
-                if time.perf_counter() - started > 120:
-                    break
-                time.sleep(0.005)
-            finished = time.perf_counter()
+            finished = probe.wait_settled(settled_before, timeout=120) or time.perf_counter()
+            result = read(dynamodb, table, app_uuid)
             latency = finished - started
             stack.settle()
             spent = probe.since(mark, uploaded, finished)
