@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -32,7 +33,6 @@ from pathlib import Path
 
 from bench.report import invocation_durations
 from kyc_local.invocation_log import InvocationLog
-from kyc_local.lambdas import Functions
 from kyc_local.results import FINAL, read
 from kyc_local.samples.bundles import repack
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
@@ -46,8 +46,8 @@ PAID = ("rekognition.", "textract.")  # the engines' calls, timed as engine time
 
 class _Probe:
     """Instrumentation for the bench only: handler invocations (as the runtime reports them) and the handlers' time in
-    AWS calls (botocore events on the session the handlers' clients come from, kyc.adapters.aws, counted only in a
-    thread that is running a handler)."""
+    AWS calls (botocore events on the session the handlers' clients come from, kyc.adapters.aws: it sees the calls of
+    the handlers and of the threads they start, and no other)."""
 
     def __init__(self) -> None:
         self.durations: list[tuple[str, float, float]] = []  # (function logical id, seconds, perf_counter at the end)
@@ -56,21 +56,13 @@ class _Probe:
         self._settling: dict[int, bool] = {}  # by thread: whether its item write in flight sets a final status
         self._settled = threading.Condition()
         self.settled: list[float] = []  # perf_counter after each of the handlers' writes of a final status
-        self._in_handler = threading.local()
-        record, invoke = InvocationLog.record, Functions.invoke
+        record = InvocationLog.record
 
         def recorded(log: InvocationLog, spec, stream, request_id, duration, cold, error) -> None:
             self.durations.append((spec.logical_id, duration, time.perf_counter()))
             record(log, spec, stream, request_id, duration, cold, error)
 
-        def invoked(functions: Functions, *args, **kwargs):
-            self._in_handler.depth = getattr(self._in_handler, "depth", 0) + 1
-            try:
-                return invoke(functions, *args, **kwargs)
-            finally:
-                self._in_handler.depth -= 1
-
-        InvocationLog.record, Functions.invoke = recorded, invoked
+        InvocationLog.record = recorded
 
     def watch(self, stack: LocalStack) -> None:
         """Time the handlers' AWS calls from now on (clients made before are not seen: call it before any runs)."""
@@ -91,7 +83,7 @@ class _Probe:
 
     def _after(self, model, http_response, **_: object) -> None:
         started = self._started.pop((threading.get_ident(), model.name), None)
-        if started is not None and getattr(self._in_handler, "depth", 0):
+        if started is not None:
             now = time.perf_counter()
             self.aws.append((f"{model.service_model.service_name}.{model.name}", now - started, now))
             if self._settling.pop(threading.get_ident(), False) and http_response.status_code == 200:
@@ -110,19 +102,20 @@ class _Probe:
         return len(self.durations), len(self.aws)
 
     def since(self, mark: tuple[int, int], uploaded: float, finished: float) -> dict[str, float]:
-        """Seconds since `mark`: in the handlers (the validator runs inside the submitter's call), in their AWS
-        calls other than the paid ones, the paid calls' wall time, and between `uploaded` and `finished` with none
-        of the handlers running."""
+        """Seconds since `mark`: in the handlers (the validator runs inside the submitter's call), the paid calls'
+        wall time, the wall time the other AWS calls add to it (calls made at once, or during a paid call, count
+        once or not at all), and between `uploaded` and `finished` with none of the handlers running."""
         invocations = self.durations[mark[0]:]
         calls = self.aws[mark[1]:]
         paid = [(end - seconds, end) for call, seconds, end in calls if call.startswith(PAID)]
+        every_call = [(end - seconds, end) for _, seconds, end in calls]
         by_operation: dict[str, float] = {}
         for call, seconds, _ in calls:
             if not call.startswith(PAID):
                 by_operation[call] = by_operation.get(call, 0.0) + seconds
         return {
             "handlers": sum(s for function, s, _ in invocations if function != "ValidateLicenseLambdaFunction"),
-            "aws": sum(by_operation.values()),
+            "aws": _covered(every_call, uploaded, math.inf) - _covered(paid, uploaded, math.inf),
             "aws_by_operation": by_operation,
             "aws_count": sum(not call.startswith(PAID) for call, _, _ in calls),
             "engine_wall": _covered(paid, uploaded, finished),
@@ -221,7 +214,7 @@ def _bundles(stack: LocalStack, rounds: int, probe: _Probe) -> list[dict]:
                 "round": round_number, "bundle": bundle.stem, "status": result.status,
                 "latency_ms": _ms(latency), "engine_ms": _ms(engine), "engine_wall_ms": _ms(spent["engine_wall"]),
                 "overhead_ms": _ms(latency - spent["engine_wall"]),
-                "handlers_own_ms": _ms(spent["handlers"] - engine - spent["aws"]),
+                "handlers_own_ms": _ms(spent["handlers"] - spent["engine_wall"] - spent["aws"]),
                 "handlers_aws_calls_ms": _ms(spent["aws"]), "runtime_gaps_ms": _ms(spent["gaps"]),
                 "handlers_aws_calls": spent["aws_count"],
                 "handlers_aws_calls_ms_by_operation":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from kyc.model import ServiceFailure, Status
 from kyc.services.documents import ApplicationBusy
@@ -145,6 +147,69 @@ def test_interrupted_run_resumes_without_paying_twice(stack, document_deps, face
     assert len(faces.calls) == 1 and len(id_reader.calls) == 1
     assert len(stack.notifications()) == 1
     assert len(stack.queued()) == 1
+
+
+class _Meeting:
+    """A paid port whose call waits (up to 5 s) until the other paid call is in flight too: called one after the
+    other, the first call's wait breaks the barrier and the check fails with BrokenBarrierError."""
+
+    def __init__(self, inner, barrier: threading.Barrier):
+        self._inner, self._barrier = inner, barrier
+
+    def compare(self, *args):
+        self._barrier.wait()
+        return self._inner.compare(*args)
+
+    def analyze(self, *args):
+        self._barrier.wait()
+        return self._inner.analyze(*args)
+
+
+def test_the_two_paid_checks_run_at_once(stack, document_deps, faces, id_reader):
+    both_in_flight = threading.Barrier(2, timeout=5)
+    document_deps.faces = _Meeting(faces, both_in_flight)
+    document_deps.id_reader = _Meeting(id_reader, both_in_flight)
+    stack.upload(APP, bundle(APP))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+    assert len(faces.calls) == 1 and len(id_reader.calls) == 1
+
+
+class _CrashingReader:
+    """An ID reader whose first call fails with an error no adapter expects (a bug, the sandbox running out)."""
+
+    def __init__(self, inner):
+        self._inner, self.crashed = inner, threading.Event()
+
+    def analyze(self, pages):
+        if not self.crashed.is_set():
+            self.crashed.set()
+            raise RuntimeError("unexpected")
+        return self._inner.analyze(pages)
+
+
+class _AnswersAfter:
+    """A face comparer that answers only once `event` is set (or after 5 s)."""
+
+    def __init__(self, inner, event: threading.Event):
+        self._inner, self._event = inner, event
+
+    def compare(self, *args):
+        self._event.wait(5)
+        return self._inner.compare(*args)
+
+
+def test_a_check_that_crashes_does_not_lose_the_other_paid_result(stack, document_deps, faces, id_reader):
+    reader = document_deps.id_reader = _CrashingReader(id_reader)
+    document_deps.faces = _AnswersAfter(faces, reader.crashed)  # CompareFaces answers after AnalyzeID crashed
+    stack.upload(APP, bundle(APP))
+
+    with pytest.raises(RuntimeError):
+        document.handle(EVENT, document_deps)
+    assert stack.item(APP)["LICENSE_SELFIE_MATCH"] is True  # recorded although the other check crashed first
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+    assert len(faces.calls) == 1 and len(id_reader.calls) == 1
 
 
 def test_concurrent_duplicate_is_told_to_retry_later(stack, document_deps):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -42,6 +43,35 @@ def details_check(app: Application, members: dict[str, str], deps: DetailsCheckD
     if Check.DETAILS in app.recorded:
         return app.recorded[Check.DETAILS]
     return record_result(app.app_uuid, app.etag, _assess_license(app, members, deps), deps.applications)
+
+
+def both_checks(
+    app: Application, members: dict[str, str], face: FaceCheckDeps, details: DetailsCheckDeps
+) -> list[CheckResult]:
+    """Part 1: the face and details checks at once (independent services, as part 2's Parallel state runs them).
+
+    Each result is recorded as soon as it is known; one check failing never loses the other's paid result.
+    """
+    due = {
+        check: run
+        for check, run in (
+            (Check.FACE, lambda: _compare_faces(members, face)),
+            (Check.DETAILS, lambda: _assess_license(app, members, details)),
+        )
+        if check not in app.recorded
+    }
+    results, failures = dict(app.recorded), []
+    if due:
+        with ThreadPoolExecutor(max_workers=len(due), thread_name_prefix="check") as pool:
+            futures = {pool.submit(run): check for check, run in due.items()}
+            for done in as_completed(futures):
+                try:
+                    results[futures[done]] = record_result(app.app_uuid, app.etag, done.result(), face.applications)
+                except Exception as failure:  # noqa: BLE001 (raised below, once the other result is recorded)
+                    failures.append(failure)
+    if failures:
+        raise failures[0]
+    return [results[Check.FACE], results[Check.DETAILS]]
 
 
 def face_step(app_uuid: str, etag: str, members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:

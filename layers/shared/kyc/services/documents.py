@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from kyc.model import Status
 from kyc.ports import Applications, DocumentStore, FaceComparer, IdReader, LicenseQueue, Notifier
 from kyc.services.applicant_record import record_details
-from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps, details_check, face_check
+from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps, both_checks
 from kyc.services.conclusion import ConclusionDeps, conclude
 from kyc.services.intake import ApplicationBusy, IntakeDeps, release_lease, unzip
 from kyc.services.records import DONE_MARKER, QUEUED_MARKER, Application, recorded_results
@@ -44,10 +44,12 @@ def process_upload(raw_key: str, deps: DocumentDeps) -> Status:
     try:
         record_details(app_uuid, etag, details, apps, clock)
         app = Application(app_uuid, etag, details, recorded_results(intake.item))
-        results = [
-            face_check(app, intake.members, FaceCheckDeps(apps, deps.faces, deps.settings)),
-            details_check(app, intake.members, DetailsCheckDeps(apps, deps.id_reader, deps.settings, clock)),
-        ]
+        results = both_checks(
+            app,
+            intake.members,
+            FaceCheckDeps(apps, deps.faces, deps.settings),
+            DetailsCheckDeps(apps, deps.id_reader, deps.settings, clock),
+        )
         decision = conclude(app, results, ConclusionDeps(apps, deps.notifier, clock))
         if decision.license_message is not None and apps.add_marker(app_uuid, QUEUED_MARKER):
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote_plus
@@ -151,7 +152,7 @@ def _finish_rejected(app_uuid: str, etag: str, rejection: Rejection, deps: Intak
 
 
 def _store_members(bundle: Bundle, store: DocumentStore) -> dict[str, str]:
-    """Write the extracted members to unzipped/<app_uuid>_<member> and return their keys by role."""
+    """Write the extracted members to unzipped/<app_uuid>_<member>, all at once, and return their keys by role."""
     csv = "\n".join([",".join(bundle.details), ",".join(_csv_cell(v) for v in bundle.details.values())]) + "\n"
     members = {
         "details": ("details.csv", csv.encode(), "text/csv"),
@@ -160,10 +161,14 @@ def _store_members(bundle: Bundle, store: DocumentStore) -> dict[str, str]:
     }
     if bundle.license_back:
         members["license_back"] = ("license_back.png", bundle.license_back, None)
-    keys = {}
-    for role, (member, body, content_type) in members.items():
-        keys[role] = f"unzipped/{bundle.app_uuid}_{member}"
-        store.put_member(keys[role], body, content_type or image_content_type(body))
+    keys = {role: f"unzipped/{bundle.app_uuid}_{member}" for role, (member, _, _) in members.items()}
+    with ThreadPoolExecutor(max_workers=len(members), thread_name_prefix="member") as pool:
+        writes = [
+            pool.submit(store.put_member, keys[role], body, content_type or image_content_type(body))
+            for role, (_, body, content_type) in members.items()
+        ]
+    for write in writes:
+        write.result()  # the first failure, if any, once every write has ended
     return keys
 
 
