@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from kyc.model import ServiceFailure, Status
@@ -210,6 +211,37 @@ def test_a_check_that_crashes_does_not_lose_the_other_paid_result(stack, documen
 
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
     assert len(faces.calls) == 1 and len(id_reader.calls) == 1
+
+
+class _Killed(BaseException):
+    """The sandbox stopped mid-call (a timeout): no `except Exception` in the handler runs."""
+
+
+class _KilledOnce:
+    """A licence queue whose first send never happens: the invocation is killed during it."""
+
+    def __init__(self, inner):
+        self._inner, self.killed = inner, False
+
+    def send(self, message):
+        if not self.killed:
+            self.killed = True
+            raise _Killed
+        self._inner.send(message)
+
+
+def test_a_run_killed_while_queueing_the_licence_is_queued_by_the_retry(stack, document_deps):
+    document_deps.queue = _KilledOnce(document_deps.queue)
+    stack.upload(APP, bundle(APP))
+
+    with pytest.raises(_Killed):
+        document.handle(EVENT, document_deps)
+    assert stack.queued() == []
+
+    later = datetime.now(UTC) + timedelta(seconds=document_deps.settings.lease_seconds + 1)
+    document_deps.clock = lambda: later  # the killed run's lease has run out: the platform's retry claims the upload
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+    assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}]
 
 
 def test_concurrent_duplicate_is_told_to_retry_later(stack, document_deps):

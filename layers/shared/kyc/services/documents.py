@@ -1,7 +1,8 @@
 """DocumentLambdaFunction's use case (part 1): one uploaded bundle through every document step, exactly once.
 
 The steps are those the Step Functions workflow (part 2) runs as separate tasks: intake (claim, check, unzip),
-applicant_record, checks, conclusion. Here they run in one invocation and share what they learn in memory.
+applicant_record, checks, conclusion. Here they run in one invocation and share what they learn in memory; the two
+checks run at once, as in part 2's Parallel state.
 """
 
 from __future__ import annotations
@@ -51,12 +52,11 @@ def process_upload(raw_key: str, deps: DocumentDeps) -> Status:
             DetailsCheckDeps(apps, deps.id_reader, deps.settings, clock),
         )
         decision = conclude(app, results, ConclusionDeps(apps, deps.notifier, clock))
-        if decision.license_message is not None and apps.add_marker(app_uuid, QUEUED_MARKER):
-            try:
-                deps.queue.send(decision.license_message)
-            except Exception:
-                apps.remove_marker(app_uuid, QUEUED_MARKER)
-                raise
+        if decision.license_message is not None and QUEUED_MARKER not in intake.item.get("MARKERS", set()):
+            # Sent before it is marked: a run killed in between sends it twice (SubmitLicense settles a licence
+            # once), never not at all.
+            deps.queue.send(decision.license_message)
+            apps.add_marker(app_uuid, QUEUED_MARKER)
         apps.add_marker(app_uuid, DONE_MARKER)
         return decision.status
     except Exception:
