@@ -1,5 +1,6 @@
 """Paid calls per application under retries and duplicates: every bundle must cost exactly one CompareFaces and one
-AnalyzeID, and every one that reaches the licence validation exactly one call of the validator, however often its events arrive.
+AnalyzeID, and every one that reaches the licence validation exactly one call of the validator, however often its
+events arrive.
 
     .venv/bin/python -m bench.paid_calls [--bundles 10] [--workflow lambda|stepfunctions|both]
 

@@ -9,9 +9,9 @@ same moto server and interpreter lock slowed the handlers' own calls 2-3 times).
 re-packs the UnitTests bundles under fresh app ids (a re-upload of the same id is a duplicate and does no work).
 Round 1 pays the cold starts; the medians are over the later rounds. Engine time is the engines' own (the meter's
 upstream time, summed); the overhead is latency − the engines' wall time (the union of the paid calls' intervals:
-part 2 runs CompareFaces and AnalyzeID in parallel branches, so their sum can exceed the latency). The overhead's
-parts: the handlers' own work (durations − engine − AWS calls), their AWS calls to moto, and the runtime's
-gaps: the time between upload and final status when none of the bundle's handlers runs (event dispatch, SQS pick-up,
+both workflows run CompareFaces and AnalyzeID at once, so their sum can exceed the latency). The overhead's parts:
+the handlers' own work (durations − the engines' wall time − the AWS calls'), the wall time their AWS calls to moto
+add to the engines', and the runtime's gaps: the time between upload and final status when none of the bundle's handlers runs (event dispatch, SQS pick-up,
 for part 2 also EventBridge and moto's Step Functions interpreter between tasks). Handler time counts every
 invocation (part 2's Parallel branches overlap, e-mails may come after the final status), so the parts may add up to
 more than the overhead. Writes bench/results/pipeline.json (part 1), pipeline_stepfunctions.json (part 2) and, with
