@@ -90,6 +90,15 @@ def jpeg_declaring(width: int, height: int, progressive: bool = False) -> bytes:
     return bytes(data)
 
 
+def jpeg_cut_in_scan() -> bytes:
+    """A JPEG of noise whose compressed scan ends halfway: its headers are whole, its coefficients are not."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", (400, 300), random.Random(7).randbytes(400 * 300 * 3)).save(out, "JPEG")
+    data = out.getvalue()
+    scan = data.index(b"\xff\xda")
+    return data[: scan + (len(data) - scan) // 2]
+
+
 def details_csv(rows: list[list[str]] | None = None, encoding: str = "utf-8") -> bytes:
     rows = rows if rows is not None else [list(DETAILS), list(DETAILS.values())]
     out = io.StringIO()
@@ -367,6 +376,7 @@ def image_cases() -> list[Case]:
         Case(
             "truncated-jpeg", IMAGE, "does not decode", lambda: bundle_with(license_png=image("JPEG", (400, 300))[:400])
         ),
+        Case("jpeg-cut-in-scan", IMAGE, "does not decode", lambda: bundle_with(selfie_png=jpeg_cut_in_scan())),
         Case(
             "png-signature-only", IMAGE, "no readable PNG header", lambda: bundle_with(selfie_png=b"\x89PNG\r\n\x1a\n")
         ),

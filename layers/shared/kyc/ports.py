@@ -74,6 +74,9 @@ class Applications(Protocol):
     def update(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> bool:
         """Set the values when the condition holds; False when it does not."""
 
+    def update_and_read(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> dict[str, Any] | None:
+        """Set the values when the condition holds and return the whole item as written; None when it does not."""
+
     def add_marker(self, app_uuid: str, marker: str) -> bool:
         """Add a marker to the item's MARKERS set; False when it was already there (the effect happened)."""
 

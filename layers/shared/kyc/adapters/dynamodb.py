@@ -44,6 +44,10 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
+class ConditionFailed(Exception):
+    """A conditional write whose condition did not hold."""
+
+
 class DynamoApplications:
     def __init__(self, table: str, dynamodb=None):
         self._table = table
@@ -65,6 +69,17 @@ class DynamoApplications:
         )
 
     def update(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> bool:
+        return self._conditional(self._client.update_item, **self._update_request(app_uuid, values, condition))
+
+    def update_and_read(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> dict[str, Any] | None:
+        request = self._update_request(app_uuid, values, condition)
+        try:
+            item = self._call(self._client.update_item, **request, ReturnValues="ALL_NEW")["Attributes"]
+        except ConditionFailed:
+            return None
+        return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
+
+    def _update_request(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> dict[str, Any]:
         names, vals, clauses = {}, {}, []
         for index, (name, value) in enumerate(values.items()):
             names[f"#s{index}"] = name
@@ -84,15 +99,14 @@ class DynamoApplications:
         if condition.lease_expired_at is not None:
             names["#lease"], vals[":now"] = condition.lease, _to_dynamo(condition.lease_expired_at)
             checks.append("(attribute_not_exists(#lease) OR #lease <= :now)")
-        return self._conditional(
-            self._client.update_item,
-            TableName=self._table,
-            Key=self._key(app_uuid),
-            UpdateExpression="SET " + ", ".join(clauses),
-            ConditionExpression=" AND ".join(checks),
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=vals,
-        )
+        return {
+            "TableName": self._table,
+            "Key": self._key(app_uuid),
+            "UpdateExpression": "SET " + ", ".join(clauses),
+            "ConditionExpression": " AND ".join(checks),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": vals,
+        }
 
     def add_marker(self, app_uuid: str, marker: str) -> bool:
         return self._conditional(
@@ -119,18 +133,17 @@ class DynamoApplications:
 
     def _conditional(self, operation, **request) -> bool:
         try:
-            operation(**request)
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise ServiceFailure("dynamodb", error_code(error)) from None
-        except BotoCoreError as error:
-            raise ServiceFailure("dynamodb", type(error).__name__) from None
+            self._call(operation, **request)
+        except ConditionFailed:
+            return False
         return True
 
     @staticmethod
     def _call(operation, **request) -> dict:
+        """The response; ConditionFailed when the request's condition does not hold, else ServiceFailure."""
         try:
             return operation(**request)
         except (ClientError, BotoCoreError) as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise ConditionFailed from None
             raise ServiceFailure("dynamodb", error_code(error)) from None

@@ -47,10 +47,12 @@ def details_check(app: Application, members: dict[str, str], deps: DetailsCheckD
 
 def both_checks(
     app: Application, members: dict[str, str], face: FaceCheckDeps, details: DetailsCheckDeps
-) -> list[CheckResult]:
+) -> tuple[list[CheckResult], CheckResult | None]:
     """Part 1: the face and details checks at once (independent services, as part 2's Parallel state runs them).
 
-    Each result is recorded as soon as it is known; one check failing never loses the other's paid result.
+    Returns both results, and the one not recorded yet: the last to be known, which the status write records with
+    it (`conclusion.conclude`). The first is recorded while the other check runs; one check failing never loses the
+    other's paid result.
     """
     due = {
         check: run
@@ -60,18 +62,25 @@ def both_checks(
         )
         if check not in app.recorded
     }
-    results, failures = dict(app.recorded), []
+    results, failures, last = dict(app.recorded), [], None
     if due:
         with ThreadPoolExecutor(max_workers=len(due), thread_name_prefix="check") as pool:
             futures = {pool.submit(run): check for check, run in due.items()}
+            running = len(futures)
             for done in as_completed(futures):
+                running -= 1
                 try:
-                    results[futures[done]] = record_result(app.app_uuid, app.etag, done.result(), face.applications)
+                    result = done.result()
+                    if running or failures:
+                        record_result(app.app_uuid, app.etag, result, face.applications)
+                    else:
+                        last = result
+                    results[futures[done]] = result
                 except Exception as failure:  # noqa: BLE001 (raised below, once the other result is recorded)
                     failures.append(failure)
     if failures:
         raise failures[0]
-    return [results[Check.FACE], results[Check.DETAILS]]
+    return [results[Check.FACE], results[Check.DETAILS]], last
 
 
 def face_step(app_uuid: str, etag: str, members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:

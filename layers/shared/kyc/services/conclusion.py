@@ -15,13 +15,15 @@ from kyc.services.checks import service_error
 from kyc.services.records import (
     DONE_MARKER,
     OPEN,
-    QUEUED_MARKER,
     Application,
+    document_result_values,
     iso,
     load_application,
+    log_result,
     log_status,
     notify_once,
     record_result,
+    write_paid_result,
 )
 
 DOCUMENT_CHECKS = (Check.FACE, Check.DETAILS)
@@ -40,15 +42,20 @@ class Decision:
     license_message: dict[str, Any] | None = None  # the LicenseQueue message, when the licence validation is due
 
 
-def conclude(app: Application, results: Iterable[CheckResult], deps: ConclusionDeps) -> Decision:
-    """Record the status the results allow and tell staff of every check that did not pass (once each)."""
+def conclude(
+    app: Application, results: Iterable[CheckResult], deps: ConclusionDeps, unrecorded: CheckResult | None = None
+) -> Decision:
+    """Record the status the results allow and tell staff of every check that did not pass (once each).
+
+    `unrecorded`: a paid result just known, written in the same write as the status (one write fewer).
+    """
     results = list(results)
     status, reasons = decide_status(results)
-    deps.applications.update(
-        app.app_uuid,
-        {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(deps.clock())},
-        Condition(etag=app.etag, statuses=OPEN),
-    )
+    values = document_result_values(unrecorded) if unrecorded else {}
+    values |= {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(deps.clock())}
+    write_paid_result(app.app_uuid, values, Condition(etag=app.etag, statuses=OPEN), deps.applications)
+    if unrecorded:
+        log_result(app.app_uuid, unrecorded)
     log_status(app.app_uuid, status, reasons)
     for result in results:
         if result.outcome is not Outcome.PASS:
@@ -74,8 +81,6 @@ def decide(app_uuid: str, etag: str, branches: list[dict[str, Any]], deps: Concl
             result = record_result(app_uuid, etag, failure, deps.applications)
         results.append(result)
     decision = conclude(app, results, deps)
-    if decision.license_message is not None:
-        deps.applications.add_marker(app_uuid, QUEUED_MARKER)
     deps.applications.add_marker(app_uuid, DONE_MARKER)
     return decision
 

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kyc.model import Status
+from kyc.model import Bundle, Status
 from kyc.ports import Applications, DocumentStore, FaceComparer, IdReader, LicenseQueue, Notifier
 from kyc.services.applicant_record import record_details
 from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps, both_checks
 from kyc.services.conclusion import ConclusionDeps, conclude
 from kyc.services.intake import ApplicationBusy, IntakeDeps, release_lease, unzip
-from kyc.services.records import DONE_MARKER, QUEUED_MARKER, Application, recorded_results
+from kyc.services.records import DONE_MARKER, Application, recorded_results
 from kyc.settings import Settings
 
 __all__ = ["ApplicationBusy", "DocumentDeps", "process_upload"]
@@ -38,25 +38,27 @@ class DocumentDeps:
 def process_upload(raw_key: str, deps: DocumentDeps) -> Status:
     """Run one upload (its S3 key as the event gives it, URL-encoded) to a recorded status."""
     apps, clock = deps.applications, deps.clock
-    intake = unzip(raw_key, IntakeDeps(deps.store, apps, deps.notifier, deps.settings, clock))
+
+    def record(bundle: Bundle, etag: str) -> None:
+        record_details(bundle.app_uuid, etag, bundle.details, apps, clock)
+
+    intake = unzip(raw_key, IntakeDeps(deps.store, apps, deps.notifier, deps.settings, clock), alongside=record)
     if not intake.checks_due:
         return intake.status
     app_uuid, etag, details = intake.app_uuid, intake.etag, intake.bundle.details
     try:
-        record_details(app_uuid, etag, details, apps, clock)
         app = Application(app_uuid, etag, details, recorded_results(intake.item))
-        results = both_checks(
+        results, last = both_checks(
             app,
             intake.members,
             FaceCheckDeps(apps, deps.faces, deps.settings),
             DetailsCheckDeps(apps, deps.id_reader, deps.settings, clock),
         )
-        decision = conclude(app, results, ConclusionDeps(apps, deps.notifier, clock))
-        if decision.license_message is not None and QUEUED_MARKER not in intake.item.get("MARKERS", set()):
-            # Sent before it is marked: a run killed in between sends it twice (SubmitLicense settles a licence
-            # once), never not at all.
+        decision = conclude(app, results, ConclusionDeps(apps, deps.notifier, clock), unrecorded=last)
+        if decision.license_message is not None:
+            # Sent before the run is marked done: a run killed in between sends it again when it is retried
+            # (SubmitLicense settles a licence once), never not at all.
             deps.queue.send(decision.license_message)
-            apps.add_marker(app_uuid, QUEUED_MARKER)
         apps.add_marker(app_uuid, DONE_MARKER)
         return decision.status
     except Exception:

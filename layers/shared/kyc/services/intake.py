@@ -54,8 +54,10 @@ def invalid_key_id(raw_key: str) -> str:
     return "invalid-" + hashlib.sha256(raw_key.encode()).hexdigest()[:16]
 
 
-def unzip(raw_key: str, deps: IntakeDeps) -> Intake:
-    """Claim one upload (its S3 key URL-encoded, as S3 notifications give it) and unpack it, exactly once."""
+def unzip(raw_key: str, deps: IntakeDeps, alongside: Callable[[Bundle, str], None] | None = None) -> Intake:
+    """Claim one upload (its S3 key URL-encoded, as S3 notifications give it) and unpack it, exactly once.
+
+    `alongside(bundle, etag)`: a write made at once with the members' (part 1 records the details so)."""
     try:
         app_uuid = app_uuid_from_key(raw_key)
     except Rejection as rejection:
@@ -74,7 +76,8 @@ def unzip(raw_key: str, deps: IntakeDeps) -> Intake:
     except Rejection as rejection:
         return Intake(app_uuid, upload.etag, _finish_rejected(app_uuid, upload.etag, rejection, deps))
     try:
-        members = _store_members(bundle, deps.store)
+        also = [lambda: alongside(bundle, upload.etag)] if alongside else []
+        members = _store_members(bundle, deps.store, also)
     except Exception:
         release_lease(app_uuid, upload.etag, deps.applications, deps.clock)
         raise
@@ -151,8 +154,9 @@ def _finish_rejected(app_uuid: str, etag: str, rejection: Rejection, deps: Intak
     return Status.REJECTED
 
 
-def _store_members(bundle: Bundle, store: DocumentStore) -> dict[str, str]:
-    """Write the extracted members to unzipped/<app_uuid>_<member>, all at once, and return their keys by role."""
+def _store_members(bundle: Bundle, store: DocumentStore, also: list[Callable[[], None]]) -> dict[str, str]:
+    """Write the extracted members to unzipped/<app_uuid>_<member>, all at once and with the writes `also`, and
+    return their keys by role."""
     csv = "\n".join([",".join(bundle.details), ",".join(_csv_cell(v) for v in bundle.details.values())]) + "\n"
     members = {
         "details": ("details.csv", csv.encode(), "text/csv"),
@@ -162,11 +166,12 @@ def _store_members(bundle: Bundle, store: DocumentStore) -> dict[str, str]:
     if bundle.license_back:
         members["license_back"] = ("license_back.png", bundle.license_back, None)
     keys = {role: f"unzipped/{bundle.app_uuid}_{member}" for role, (member, _, _) in members.items()}
-    with ThreadPoolExecutor(max_workers=len(members), thread_name_prefix="member") as pool:
+    with ThreadPoolExecutor(max_workers=len(members) + len(also), thread_name_prefix="member") as pool:
         writes = [
             pool.submit(store.put_member, keys[role], body, content_type or image_content_type(body))
             for role, (_, body, content_type) in members.items()
         ]
+        writes += [pool.submit(write) for write in also]
     for write in writes:
         write.result()  # the first failure, if any, once every write has ended
     return keys

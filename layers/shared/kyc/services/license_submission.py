@@ -59,18 +59,12 @@ def submit_license(message: dict, receive_count: int, deps: SubmitDeps) -> Statu
     """Validate the licence of an application awaiting it and record the final status."""
     app_uuid, apps = message["app_uuid"], deps.applications
     logger.append_keys(app_uuid=app_uuid)
-    item = apps.get(app_uuid)
+    item = _claim_validation(app_uuid, deps)
     if item is None:
-        raise PoisonMessage("no such application")
-    status = Status(item["APPLICATION_STATUS"])
-    if status is not Status.AWAITING_LICENSE_VALIDATION:
-        logger.info("licence already settled: duplicate message", extra={"status": str(status)})
-        return status
+        return _unclaimed(app_uuid, apps)
     results = recorded_results(item)
     recorded = {}
     if Check.VALIDATION not in results:
-        if not _claim_validation(app_uuid, deps):
-            raise ValidationBusy(app_uuid)
         results[Check.VALIDATION] = _validate(message, receive_count, deps)
         recorded = result_attributes(results[Check.VALIDATION])
         log_result(app_uuid, results[Check.VALIDATION])
@@ -89,12 +83,25 @@ def submit_license(message: dict, receive_count: int, deps: SubmitDeps) -> Statu
     return status
 
 
-def _claim_validation(app_uuid: str, deps: SubmitDeps) -> bool:
-    """Lease the validator call, so that duplicate deliveries arriving together call (and pay) it once."""
+def _claim_validation(app_uuid: str, deps: SubmitDeps) -> dict | None:
+    """Lease the validator call, so that duplicate deliveries arriving together call (and pay) it once: the item of
+    an application awaiting its validation, leased to this delivery; None when there is none to lease."""
     now = deps.clock()
     lease = iso(now + timedelta(seconds=deps.settings.lease_seconds))
     condition = Condition(statuses=AWAITING, lease_expired_at=iso(now), lease=VALIDATION_LEASE)
-    return deps.applications.update(app_uuid, {VALIDATION_LEASE: lease}, condition)
+    return deps.applications.update_and_read(app_uuid, {VALIDATION_LEASE: lease}, condition)
+
+
+def _unclaimed(app_uuid: str, apps: Applications) -> Status:
+    """Why the lease was not had: no such application, a licence settled already, or another delivery's lease."""
+    item = apps.get(app_uuid)
+    if item is None:
+        raise PoisonMessage("no such application")
+    status = Status(item["APPLICATION_STATUS"])
+    if status is Status.AWAITING_LICENSE_VALIDATION:
+        raise ValidationBusy(app_uuid)
+    logger.info("licence already settled: duplicate message", extra={"status": str(status)})
+    return status
 
 
 def _release_validation(app_uuid: str, deps: SubmitDeps) -> None:

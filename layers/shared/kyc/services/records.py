@@ -18,7 +18,6 @@ from kyc.ports import Applications, Condition, Notifier
 OPEN = frozenset({Status.RECEIVED, Status.PROCESSING})
 """The statuses in which the document steps may still write: the checks are not decided yet."""
 DONE_MARKER = "document-done"  # the document steps are over for this upload: a duplicate event does nothing
-QUEUED_MARKER = "queued"  # the licence validation was handed to LicenseQueue
 _NAMED_DETAIL = ("service", "mismatched", "unreadable")  # what a notification names besides the reason codes
 
 
@@ -80,21 +79,31 @@ PAID_RESULT_ATTEMPTS = 5  # writes of a paid check's result, beyond the client's
 
 def record_result(app_uuid: str, etag: str, result: CheckResult, applications: Applications) -> CheckResult:
     """Record one document check as soon as it is known, so that a retry never pays for it again."""
+    write_paid_result(app_uuid, document_result_values(result), Condition(etag=etag, statuses=OPEN), applications)
+    log_result(app_uuid, result)
+    return result
+
+
+def document_result_values(result: CheckResult) -> dict[str, Any]:
+    """A document check's item attributes: its result, and the similarity or the per-field report behind it."""
     values = result_attributes(result)
     if result.detail.get("similarity") is not None:
         values["FACE_SIMILARITY"] = result.detail["similarity"]
     if result.check is Check.DETAILS and "fields" in result.detail:
         values["DETAILS_REPORT"] = result.detail["fields"]
+    return values
+
+
+def write_paid_result(app_uuid: str, values: dict[str, Any], condition: Condition, applications: Applications) -> None:
+    """A write that carries a paid result: retried beyond the client's own retries (the quota may be spent)."""
     for attempt in range(1, PAID_RESULT_ATTEMPTS + 1):
         try:
-            applications.update(app_uuid, values, Condition(etag=etag, statuses=OPEN))
-            break
+            applications.update(app_uuid, values, condition)
+            return
         except ServiceFailure:
             if attempt == PAID_RESULT_ATTEMPTS:
                 raise
             time.sleep(random.uniform(0, 0.5 * 2**attempt))  # full jitter: a paid result is not given up lightly
-    log_result(app_uuid, result)
-    return result
 
 
 def log_result(app_uuid: str, result: CheckResult) -> None:
