@@ -343,3 +343,34 @@ def test_a_paid_result_is_written_patiently_rather_than_paid_for_again(stack, do
 
     assert len(faces.calls) == 1
     assert stack.item(APP)["LICENSE_SELFIE_MATCH"] is True
+
+
+class _TellsWhenDetailsRecorded:
+    """Applications that set `event` once the details check's result is written."""
+
+    def __init__(self, inner, event: threading.Event):
+        self._inner, self._event = inner, event
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def update(self, app_uuid, values, condition):
+        written = self._inner.update(app_uuid, values, condition)
+        if "LICENSE_DETAILS_MATCH_RESULT" in values:
+            self._event.set()
+        return written
+
+
+def test_the_last_result_is_written_with_the_status_as_patiently(stack, document_deps, faces):
+    details_recorded = threading.Event()
+    document_deps.applications = _FlakyResultWrites(
+        _TellsWhenDetailsRecorded(document_deps.applications, details_recorded), failures=2
+    )
+    document_deps.faces = _AnswersAfter(faces, details_recorded)  # the face result is the last one known
+    stack.upload(APP, bundle(APP))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+
+    assert len(faces.calls) == 1
+    assert stack.item(APP)["LICENSE_SELFIE_MATCH"] is True
+

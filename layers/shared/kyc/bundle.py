@@ -191,7 +191,7 @@ def _check_image(name: str, data: bytes) -> None:
     """PNG or JPEG by magic bytes, at most MAX_PIXELS by its header, and fully decodable.
 
     A JPEG decodes at an eighth of its size: every coefficient of the compressed data is still read (truncated or
-    corrupt data still fails), without the full-size pixels nobody looks at here (~40 % of the time)."""
+    corrupt data still fails), without the full-size pixels nobody looks at here (about 40 % less time)."""
     try:
         content_type = image_content_type(data)
     except Rejection:

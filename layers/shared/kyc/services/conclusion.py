@@ -51,11 +51,13 @@ def conclude(
     """
     results = list(results)
     status, reasons = decide_status(results)
-    values = document_result_values(unrecorded) if unrecorded else {}
-    values |= {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(deps.clock())}
-    write_paid_result(app.app_uuid, values, Condition(etag=app.etag, statuses=OPEN), deps.applications)
+    values = {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(deps.clock())}
+    condition = Condition(etag=app.etag, statuses=OPEN)
     if unrecorded:
+        write_paid_result(app.app_uuid, document_result_values(unrecorded) | values, condition, deps.applications)
         log_result(app.app_uuid, unrecorded)
+    else:
+        deps.applications.update(app.app_uuid, values, condition)
     log_status(app.app_uuid, status, reasons)
     for result in results:
         if result.outcome is not Outcome.PASS:
