@@ -5,17 +5,17 @@ overhead (everything but the engines), memory, and the whole `kyc demo`; for par
 
 Bundles go one at a time (the next after the previous settled), so a latency is one bundle's own; it ends when the
 handlers' write that makes the status final returns (the probe sees it; the bench does not poll: polling through the
-same moto server and interpreter lock slowed the handlers' own calls 2-3 times). Each round
-re-packs the UnitTests bundles under fresh app ids (a re-upload of the same id is a duplicate and does no work).
-Round 1 pays the cold starts; the medians are over the later rounds. Engine time is the engines' own (the meter's
-upstream time, summed); the overhead is latency − the engines' wall time (the union of the paid calls' intervals:
-both workflows run CompareFaces and AnalyzeID at once, so their sum can exceed the latency). The overhead's parts:
-the handlers' own work (durations − the engines' wall time − the AWS calls'), the wall time their AWS calls to moto
-add to the engines', and the runtime's gaps: the time between upload and final status when none of the bundle's handlers runs (event dispatch, SQS pick-up,
-for part 2 also EventBridge and moto's Step Functions interpreter between tasks). Handler time counts every
-invocation (part 2's Parallel branches overlap, e-mails may come after the final status), so the parts may add up to
-more than the overhead. Writes bench/results/pipeline.json (part 1), pipeline_stepfunctions.json (part 2) and, with
-`--workflow both`, pipeline_workflows.json: the two side by side.
+same moto server and interpreter lock slowed the handlers' own calls 2-3 times). Each round re-packs the UnitTests
+bundles under fresh app ids (a re-upload of the same id is a duplicate and does no work). Round 1 pays the cold
+starts; the medians are over the later rounds. Engine time is the engines' own (the meter's upstream time, summed);
+the overhead is latency − the engines' wall time (the union of the paid calls' intervals: both workflows run
+CompareFaces and AnalyzeID at once, so their sum can exceed the latency). The overhead's parts: the handlers' own
+work (durations − the engines' wall time − the AWS calls'), the wall time their AWS calls to moto add to the
+engines', and the runtime's gaps: the time between upload and final status when none of the bundle's handlers runs
+(event dispatch, SQS pick-up, for part 2 also EventBridge and moto's Step Functions interpreter between tasks).
+Handler time counts every invocation (part 2's Parallel branches overlap, e-mails may come after the final status),
+so the parts may add up to more than the overhead. Writes bench/results/pipeline.json (part 1),
+pipeline_stepfunctions.json (part 2) and, with `--workflow both`, pipeline_workflows.json: the two side by side.
 """
 
 from __future__ import annotations

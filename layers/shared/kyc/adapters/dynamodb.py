@@ -44,6 +44,11 @@ def _from_dynamo(value: Any) -> Any:
     return value
 
 
+def _from_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A DynamoDB item as the record it was written from."""
+    return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
+
+
 class ConditionFailed(Exception):
     """A conditional write whose condition did not hold."""
 
@@ -58,7 +63,7 @@ class DynamoApplications:
             self._client.get_item, TableName=self._table, Key=self._key(app_uuid), ConsistentRead=True
         )
         item = response.get("Item")
-        return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()} if item else None
+        return _from_item(item) if item else None
 
     def create(self, item: dict[str, Any]) -> bool:
         return self._conditional(
@@ -74,10 +79,9 @@ class DynamoApplications:
     def update_and_read(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> dict[str, Any] | None:
         request = self._update_request(app_uuid, values, condition)
         try:
-            item = self._call(self._client.update_item, **request, ReturnValues="ALL_NEW")["Attributes"]
+            return _from_item(self._call(self._client.update_item, **request, ReturnValues="ALL_NEW")["Attributes"])
         except ConditionFailed:
             return None
-        return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
 
     def _update_request(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> dict[str, Any]:
         names, vals, clauses = {}, {}, []
