@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import random
 import threading
-import zipfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kyc.model import INLINE_IMAGE_BYTES, ServiceFailure, Status
+from kyc.model import ServiceFailure, Status
 from kyc.services.documents import ApplicationBusy
-from PIL import Image
 
 from tests.integration.conftest import BUCKET, load_event
 from tests.support.bundles import APPLICANT, bundle, license_fields
@@ -178,113 +174,6 @@ def test_the_two_paid_checks_run_at_once(stack, document_deps, faces, id_reader)
 
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
     assert len(faces.calls) == 1 and len(id_reader.calls) == 1
-
-
-class _WritesAfterPaidCall:
-    """A document store whose image writes wait (up to 5 s) until a paid call has begun."""
-
-    def __init__(self, inner, paid_call_begun: threading.Event):
-        self._inner, self._begun = inner, paid_call_begun
-        self.waited: list[bool] = []
-
-    def put_member(self, key, body, content_type):
-        if key.endswith(".png"):
-            self.waited.append(self._begun.wait(5))
-        self._inner.put_member(key, body, content_type)
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-
-class _TellsWhenCalled:
-    """A face comparer that sets `event` when called."""
-
-    def __init__(self, inner, event: threading.Event):
-        self._inner, self._event = inner, event
-
-    def compare(self, *args):
-        self._event.set()
-        return self._inner.compare(*args)
-
-
-def test_the_images_go_with_the_paid_calls_while_the_members_are_written(stack, document_deps, faces, id_reader):
-    paid_call_begun = threading.Event()
-    store = document_deps.store = _WritesAfterPaidCall(document_deps.store, paid_call_begun)
-    document_deps.faces = _TellsWhenCalled(faces, paid_call_begun)
-    upload = bundle(APP)
-    stack.upload(APP, upload)
-
-    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
-    assert store.waited == [True, True]  # the images were written while CompareFaces ran, not before it
-    (license, selfie), = faces.images
-    assert (license.body, selfie.body) == (_member(upload, "license.png"), _member(upload, "selfie.png"))
-    assert [page.body for page in id_reader.pages[0]] == [license.body]
-    stored = stack.s3.get_object(Bucket=BUCKET, Key=f"unzipped/{APP}_license.png")["Body"].read()
-    assert stored == license.body
-
-
-class _SeesStoredLicence:
-    """A face comparer that records whether the licence it is given by key is in S3 when it is called."""
-
-    def __init__(self, inner, s3):
-        self._inner, self._s3 = inner, s3
-        self.stored: list[bool] = []
-
-    def compare(self, source, target, threshold):
-        listed = self._s3.list_objects_v2(Bucket=BUCKET, Prefix=source.key).get("Contents", [])
-        self.stored.append(len(listed) == 1)
-        return self._inner.compare(source, target, threshold)
-
-
-def test_an_image_too_large_to_go_with_the_call_is_read_from_s3_once_stored(stack, document_deps, faces, id_reader):
-    side = 1400  # random pixels: a PNG of ~5.6 MB, over the 5 MB an image may have when sent with the call
-    noise = Image.frombytes("RGB", (side, side), random.Random(7).randbytes(side * side * 3))
-    out = io.BytesIO()
-    noise.save(out, format="PNG")
-    assert len(out.getvalue()) > INLINE_IMAGE_BYTES
-    comparer = document_deps.faces = _SeesStoredLicence(faces, stack.s3)
-    stack.upload(APP, bundle(APP, extra={f"{APP}_license.png": out.getvalue()}))
-
-    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
-    assert comparer.stored == [True]
-    assert [image.body for image in faces.images[0]] == [None, None]  # every image by key, not only the large one
-    assert [page.body for page in id_reader.pages[0]] == [None]
-
-
-class _FailsSelfieWriteOnce:
-    """A document store whose first write of the selfie fails like an S3 outage."""
-
-    def __init__(self, inner):
-        self._inner, self.failed = inner, False
-
-    def put_member(self, key, body, content_type):
-        if key.endswith("_selfie.png") and not self.failed:
-            self.failed = True
-            raise ServiceFailure("s3", "ServiceUnavailable")
-        self._inner.put_member(key, body, content_type)
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-
-def test_a_member_write_that_fails_loses_no_paid_result(stack, document_deps, faces, id_reader):
-    document_deps.store = _FailsSelfieWriteOnce(document_deps.store)
-    stack.upload(APP, bundle(APP))
-
-    with pytest.raises(ServiceFailure):
-        document.handle(EVENT, document_deps)
-    item = stack.item(APP)
-    assert item["LICENSE_SELFIE_MATCH"] is True and item["LICENSE_DETAILS_MATCH"] is True  # both paid results kept
-    assert item["APPLICATION_STATUS"] == "PROCESSING"  # no status decided while a member is missing
-
-    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}  # retried at once
-    assert len(faces.calls) == 1 and len(id_reader.calls) == 1
-    assert len(stack.queued()) == 1
-
-
-def _member(upload: bytes, name: str) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(upload)) as archive:
-        return archive.read(f"{APP}_{name}")
 
 
 class _CrashingReader:

@@ -5,23 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kyc.model import FaceComparison, FieldReading, IdDocument, Image, ServiceFailure, ValidationResult
+from kyc.model import FaceComparison, FieldReading, IdDocument, ServiceFailure, ValidationResult
 
 
 @dataclass
 class FakeFaces:
-    """CompareFaces stand-in: answers what it is told and records its calls (the images' keys; `images`: the images)."""
+    """CompareFaces stand-in: answers what it is told and counts its calls."""
 
     similarity: float | None = 99.0
     source_has_face: bool = True
     target_faces: int = 1
     failure: str | None = None
     calls: list[tuple[str, str]] = field(default_factory=list)
-    images: list[tuple[Image, Image]] = field(default_factory=list)
 
-    def compare(self, source: Image, target: Image, threshold: float) -> FaceComparison:
-        self.calls.append((source.key, target.key))
-        self.images.append((source, target))
+    def compare(self, source_key: str, target_key: str, threshold: float) -> FaceComparison:
+        self.calls.append((source_key, target_key))
         if self.failure:
             raise ServiceFailure("rekognition", self.failure)
         return FaceComparison(self.source_has_face, self.target_faces, self.similarity, threshold)
@@ -29,18 +27,15 @@ class FakeFaces:
 
 @dataclass
 class FakeIdReader:
-    """AnalyzeID stand-in: reads back the fields it is given (by AnalyzeID type) and records its calls (the pages'
-    keys; `pages`: the pages)."""
+    """AnalyzeID stand-in: reads back the fields it is given (by AnalyzeID type) and counts its calls."""
 
     fields: dict[str, str]
     confidence: float = 98.0
     failure: str | None = None
     calls: list[list[str]] = field(default_factory=list)
-    pages: list[list[Image]] = field(default_factory=list)
 
-    def analyze(self, pages: list[Image]) -> IdDocument:
-        self.calls.append([page.key for page in pages])
-        self.pages.append(pages)
+    def analyze(self, page_keys: list[str]) -> IdDocument:
+        self.calls.append(page_keys)
         if self.failure:
             raise ServiceFailure("textract", self.failure)
         return IdDocument({name: FieldReading(text, self.confidence) for name, text in self.fields.items()})

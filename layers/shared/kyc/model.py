@@ -103,18 +103,6 @@ class ServiceFailure(Exception):
         self.detail = detail
 
 
-INLINE_IMAGE_BYTES = 5 * 1024 * 1024  # the largest image CompareFaces and AnalyzeID take with the call (Bytes)
-
-
-@dataclass(frozen=True)
-class Image:
-    """An image a paid call reads: its S3 key, and its bytes when they go with the call (no S3 read, and no wait for
-    the write)."""
-
-    key: str
-    body: bytes | None = None
-
-
 @dataclass(frozen=True)
 class FaceComparison:
     """What CompareFaces said, reduced to what the face decision needs."""

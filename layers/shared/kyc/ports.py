@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kyc.model import FaceComparison, IdDocument, Image, ValidationResult
+from kyc.model import FaceComparison, IdDocument, ValidationResult
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,13 @@ class DocumentStore(Protocol):
 
 
 class FaceComparer(Protocol):
-    def compare(self, source: Image, target: Image, threshold: float) -> FaceComparison:
-        """CompareFaces of the licence (source) against the selfie (target)."""
+    def compare(self, source_key: str, target_key: str, threshold: float) -> FaceComparison:
+        """CompareFaces of the licence (source) against the selfie (target), both S3 keys."""
 
 
 class IdReader(Protocol):
-    def analyze(self, pages: list[Image]) -> IdDocument:
-        """AnalyzeID over the licence pages (front, and back when present)."""
+    def analyze(self, page_keys: list[str]) -> IdDocument:
+        """AnalyzeID over the licence pages (front, and back when present), S3 keys."""
 
 
 class Notifier(Protocol):

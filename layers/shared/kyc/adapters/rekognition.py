@@ -5,8 +5,7 @@ from __future__ import annotations
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
-from kyc.adapters.s3 import image_source
-from kyc.model import FaceComparison, Image, Reason, Rejection, ServiceFailure
+from kyc.model import FaceComparison, Reason, Rejection, ServiceFailure
 
 _IMAGE_ERRORS = {"InvalidImageFormatException", "ImageTooLargeException", "InvalidS3ObjectException"}
 
@@ -16,11 +15,11 @@ class RekognitionFaces:
         self._bucket = bucket
         self._client = rekognition or client("rekognition")
 
-    def compare(self, source: Image, target: Image, threshold: float) -> FaceComparison:
+    def compare(self, source_key: str, target_key: str, threshold: float) -> FaceComparison:
         try:
             response = self._client.compare_faces(
-                SourceImage=image_source(self._bucket, source),
-                TargetImage=image_source(self._bucket, target),
+                SourceImage={"S3Object": {"Bucket": self._bucket, "Name": source_key}},
+                TargetImage={"S3Object": {"Bucket": self._bucket, "Name": target_key}},
                 SimilarityThreshold=threshold,
             )
         except ClientError as error:

@@ -1,12 +1,11 @@
-"""DocumentStore on S3: reads an upload with a hard size cap, writes extracted members; where a paid call finds an
-image."""
+"""DocumentStore on S3: reads an upload with a hard size cap, writes extracted members."""
 
 from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
-from kyc.model import Image, Reason, Rejection, ServiceFailure
+from kyc.model import Reason, Rejection, ServiceFailure
 from kyc.ports import Upload
 
 
@@ -40,10 +39,3 @@ class S3DocumentStore:
             self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
         except (ClientError, BotoCoreError) as error:
             raise ServiceFailure("s3", error_code(error)) from None
-
-
-def image_source(bucket: str, image: Image) -> dict:
-    """An image as CompareFaces and AnalyzeID take it: its bytes when it carries them, else its S3 object."""
-    if image.body is not None:
-        return {"Bytes": image.body}
-    return {"S3Object": {"Bucket": bucket, "Name": image.key}}

@@ -5,8 +5,7 @@ from __future__ import annotations
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
-from kyc.adapters.s3 import image_source
-from kyc.model import FieldReading, IdDocument, Image, Reason, Rejection, ServiceFailure
+from kyc.model import FieldReading, IdDocument, Reason, Rejection, ServiceFailure
 
 _UNREADABLE_ERRORS = {
     "BadDocumentException",
@@ -21,9 +20,11 @@ class TextractIdReader:
         self._bucket = bucket
         self._client = textract or client("textract")
 
-    def analyze(self, pages: list[Image]) -> IdDocument:
+    def analyze(self, page_keys: list[str]) -> IdDocument:
         try:
-            response = self._client.analyze_id(DocumentPages=[image_source(self._bucket, page) for page in pages])
+            response = self._client.analyze_id(
+                DocumentPages=[{"S3Object": {"Bucket": self._bucket, "Name": key}} for key in page_keys]
+            )
         except ClientError as error:
             code = error_code(error)
             if code in _UNREADABLE_ERRORS:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from kyc.document_checks import assess_license
 from kyc.faces import decide_face
-from kyc.model import Check, CheckResult, Image, Outcome, Reason, Rejection, ServiceFailure
+from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, ServiceFailure
 from kyc.observability import logger
 from kyc.ports import Applications, FaceComparer, IdReader
 from kyc.services.records import Application, load_application, record_result
@@ -31,22 +31,22 @@ class DetailsCheckDeps:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
-def face_check(app: Application, images: dict[str, Image], deps: FaceCheckDeps) -> CheckResult:
+def face_check(app: Application, members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
     """The selfie against the licence photo: the result an earlier run recorded, else CompareFaces now."""
     if Check.FACE in app.recorded:
         return app.recorded[Check.FACE]
-    return record_result(app.app_uuid, app.etag, _compare_faces(images, deps), deps.applications)
+    return record_result(app.app_uuid, app.etag, _compare_faces(members, deps), deps.applications)
 
 
-def details_check(app: Application, images: dict[str, Image], deps: DetailsCheckDeps) -> CheckResult:
+def details_check(app: Application, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
     """The CSV against the licence (AnalyzeID): the result an earlier run recorded, else AnalyzeID now."""
     if Check.DETAILS in app.recorded:
         return app.recorded[Check.DETAILS]
-    return record_result(app.app_uuid, app.etag, _assess_license(app, images, deps), deps.applications)
+    return record_result(app.app_uuid, app.etag, _assess_license(app, members, deps), deps.applications)
 
 
 def both_checks(
-    app: Application, images: dict[str, Image], face: FaceCheckDeps, details: DetailsCheckDeps
+    app: Application, members: dict[str, str], face: FaceCheckDeps, details: DetailsCheckDeps
 ) -> tuple[list[CheckResult], CheckResult | None]:
     """Part 1: the face and details checks at once (independent services, as part 2's Parallel state runs them).
 
@@ -57,8 +57,8 @@ def both_checks(
     due = {
         check: run
         for check, run in (
-            (Check.FACE, lambda: _compare_faces(images, face)),
-            (Check.DETAILS, lambda: _assess_license(app, images, details)),
+            (Check.FACE, lambda: _compare_faces(members, face)),
+            (Check.DETAILS, lambda: _assess_license(app, members, details)),
         )
         if check not in app.recorded
     }
@@ -84,14 +84,13 @@ def both_checks(
 
 
 def face_step(app_uuid: str, etag: str, members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
-    """The face check as a task of its own: what it needs is read from the item, the images from S3 (`members`:
-    their keys by role)."""
-    return face_check(load_application(app_uuid, etag, deps.applications), _stored(members), deps)
+    """The face check as a task of its own: what it needs is read from the item."""
+    return face_check(load_application(app_uuid, etag, deps.applications), members, deps)
 
 
 def details_step(app_uuid: str, etag: str, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
-    """The details check as a task of its own: the applicant's details are read from the item, the licence from S3."""
-    return details_check(load_application(app_uuid, etag, deps.applications), _stored(members), deps)
+    """The details check as a task of its own: the applicant's details are read from the item."""
+    return details_check(load_application(app_uuid, etag, deps.applications), members, deps)
 
 
 def service_error(check: Check, service: str, detail: str) -> CheckResult:
@@ -102,13 +101,9 @@ def service_error(check: Check, service: str, detail: str) -> CheckResult:
     return CheckResult(check, Outcome.ERROR, (Reason.SERVICE_ERROR,), {"service": service})
 
 
-def _stored(members: dict[str, str]) -> dict[str, Image]:
-    return {role: Image(key) for role, key in members.items()}
-
-
-def _compare_faces(images: dict[str, Image], deps: FaceCheckDeps) -> CheckResult:
+def _compare_faces(members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
     try:
-        comparison = deps.faces.compare(images["license"], images["selfie"], deps.settings.similarity_threshold)
+        comparison = deps.faces.compare(members["license"], members["selfie"], deps.settings.similarity_threshold)
     except Rejection as rejection:
         return CheckResult(Check.FACE, Outcome.FAIL, (rejection.reason,), {"service": "rekognition"})
     except ServiceFailure as failure:
@@ -116,8 +111,8 @@ def _compare_faces(images: dict[str, Image], deps: FaceCheckDeps) -> CheckResult
     return decide_face(comparison)
 
 
-def _assess_license(app: Application, images: dict[str, Image], deps: DetailsCheckDeps) -> CheckResult:
-    pages = [images["license"]] + ([images["license_back"]] if "license_back" in images else [])
+def _assess_license(app: Application, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
+    pages = [members["license"]] + ([members["license_back"]] if "license_back" in members else [])
     try:
         document = deps.id_reader.analyze(pages)
     except Rejection as rejection:

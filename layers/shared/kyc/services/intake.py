@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -42,7 +42,7 @@ class Intake:
     status: Status | None = None  # None: the checks are due
     item: dict = field(default_factory=dict)  # the claimed item, with the results of an interrupted run
     bundle: Bundle | None = None
-    members: dict[str, str] = field(default_factory=dict)  # each member's S3 key in unzipped/, by role
+    members: dict[str, str] = field(default_factory=dict)  # S3 key of each stored member, by role
 
     @property
     def checks_due(self) -> bool:
@@ -54,20 +54,10 @@ def invalid_key_id(raw_key: str) -> str:
     return "invalid-" + hashlib.sha256(raw_key.encode()).hexdigest()[:16]
 
 
-def unzip(raw_key: str, deps: IntakeDeps) -> Intake:
-    """Claim one upload (its S3 key URL-encoded, as S3 notifications give it) and unpack it, exactly once."""
-    intake = open_upload(raw_key, deps)
-    if intake.checks_due:
-        try:
-            store_members(intake, deps.store)
-        except Exception:
-            release_lease(intake.app_uuid, intake.etag, deps.applications, deps.clock)
-            raise
-    return intake
+def unzip(raw_key: str, deps: IntakeDeps, alongside: Callable[[Bundle, str], None] | None = None) -> Intake:
+    """Claim one upload (its S3 key URL-encoded, as S3 notifications give it) and unpack it, exactly once.
 
-
-def open_upload(raw_key: str, deps: IntakeDeps) -> Intake:
-    """Claim one upload and read its bundle, exactly once; its members are stored by `store_members`."""
+    `alongside(bundle, etag)`: a write made at once with the members' (part 1 records the details so)."""
     try:
         app_uuid = app_uuid_from_key(raw_key)
     except Rejection as rejection:
@@ -85,7 +75,13 @@ def open_upload(raw_key: str, deps: IntakeDeps) -> Intake:
         bundle = read_bundle(upload.body, app_uuid)
     except Rejection as rejection:
         return Intake(app_uuid, upload.etag, _finish_rejected(app_uuid, upload.etag, rejection, deps))
-    return Intake(app_uuid, upload.etag, None, item, bundle, _member_keys(bundle))
+    try:
+        also = [lambda: alongside(bundle, upload.etag)] if alongside else []
+        members = _store_members(bundle, deps.store, also)
+    except Exception:
+        release_lease(app_uuid, upload.etag, deps.applications, deps.clock)
+        raise
+    return Intake(app_uuid, upload.etag, None, item, bundle, members)
 
 
 def release_lease(app_uuid: str, etag: str, applications: Applications, clock: Callable[[], datetime]) -> None:
@@ -158,30 +154,27 @@ def _finish_rejected(app_uuid: str, etag: str, rejection: Rejection, deps: Intak
     return Status.REJECTED
 
 
-def store_members(intake: Intake, store: DocumentStore, also: Iterable[Callable[[], None]] = ()) -> None:
-    """Write the bundle's members to unzipped/ (`intake.members`), all at once and with the writes `also`."""
-    members, also = _members(intake.bundle), list(also)
+def _store_members(bundle: Bundle, store: DocumentStore, also: list[Callable[[], None]]) -> dict[str, str]:
+    """Write the extracted members to unzipped/<app_uuid>_<member>, all at once and with the writes `also`, and
+    return their keys by role."""
+    csv = "\n".join([",".join(bundle.details), ",".join(_csv_cell(v) for v in bundle.details.values())]) + "\n"
+    members = {
+        "details": ("details.csv", csv.encode(), "text/csv"),
+        "selfie": ("selfie.png", bundle.selfie, None),
+        "license": ("license.png", bundle.license, None),
+    }
+    if bundle.license_back:
+        members["license_back"] = ("license_back.png", bundle.license_back, None)
+    keys = {role: f"unzipped/{bundle.app_uuid}_{member}" for role, (member, _, _) in members.items()}
     with ThreadPoolExecutor(max_workers=len(members) + len(also), thread_name_prefix="member") as pool:
         writes = [
-            pool.submit(store.put_member, intake.members[role], body, content_type)
+            pool.submit(store.put_member, keys[role], body, content_type or image_content_type(body))
             for role, (_, body, content_type) in members.items()
         ]
         writes += [pool.submit(write) for write in also]
     for write in writes:
         write.result()  # the first failure, if any, once every write has ended
-
-
-def _member_keys(bundle: Bundle) -> dict[str, str]:
-    return {role: f"unzipped/{bundle.app_uuid}_{name}" for role, (name, _, _) in _members(bundle).items()}
-
-
-def _members(bundle: Bundle) -> dict[str, tuple[str, bytes, str]]:
-    """Each member's name in unzipped/, body and content type, by role."""
-    csv = "\n".join([",".join(bundle.details), ",".join(_csv_cell(v) for v in bundle.details.values())]) + "\n"
-    images = {"selfie": bundle.selfie, "license": bundle.license, "license_back": bundle.license_back}
-    members = {"details": ("details.csv", csv.encode(), "text/csv")}
-    members |= {role: (f"{role}.png", body, image_content_type(body)) for role, body in images.items() if body}
-    return members
+    return keys
 
 
 def _csv_cell(value: str) -> str:
