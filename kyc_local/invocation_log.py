@@ -1,7 +1,9 @@
 """What the Lambda service writes to CloudWatch Logs for each invocation: START, END and REPORT (and the error).
 
-Written to moto's CloudWatch Logs in the background, so `aws logs tail /aws/lambda/<function>` shows invocations
-as on AWS and another process can count them. The handlers' own output goes to the runtime's log file.
+Written to moto's CloudWatch Logs, so `aws logs tail /aws/lambda/<function>` shows invocations as on AWS and another
+process can count them. As on AWS, the lines arrive a moment after the invocation: they are written in batches, once
+no invocation has ended for `quiet` seconds (at most `longest` seconds after the oldest unwritten one), so that the
+writes do not take turns with the handlers' own calls to moto. The handlers' own output goes to the runtime's log file.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from kyc_local.lambdas import FunctionSpec
 
 logger = logging.getLogger(__name__)
 
+Entry = tuple[str, str, list[dict[str, Any]]]  # log group, log stream, events
+
 
 class InvocationLog:
-    def __init__(self, logs_client: Any):
+    def __init__(self, logs_client: Any, quiet: float = 0.05, longest: float = 1.0):
         self._logs = logs_client
-        self._queue: queue.Queue[tuple[str, str, list[str]] | None] = queue.Queue()
+        self._quiet, self._longest = quiet, longest
+        self._queue: queue.Queue[Entry | None] = queue.Queue()
         self._streams: set[tuple[str, str]] = set()
         self._thread = threading.Thread(target=self._run, name="invocation-log", daemon=True)
 
@@ -33,6 +38,10 @@ class InvocationLog:
         """Write what is queued, then stop."""
         self._queue.put(None)
         self._thread.join()
+
+    def drained(self) -> bool:
+        """Whether every invocation recorded so far is written."""
+        return self._queue.unfinished_tasks == 0
 
     def record(self, spec: FunctionSpec, stream: str, request_id: str, duration: float, cold: float | None,
                error: dict[str, Any] | None) -> None:
@@ -46,25 +55,53 @@ class InvocationLog:
         if error is not None:
             lines.append(json.dumps(error))
         lines += [f"END RequestId: {request_id}", report]
-        self._queue.put((f"/aws/lambda/{spec.name}", stream, lines))
+        now = int(time.time() * 1000)
+        self._queue.put((f"/aws/lambda/{spec.name}", stream, [{"timestamp": now, "message": line} for line in lines]))
 
     def _run(self) -> None:
-        while (entry := self._queue.get()) is not None:
-            group, stream, lines = entry
+        stopping = False
+        while not stopping:
+            batch, stopping = self._next_batch()
+            self._write(batch)
+            for _ in range(len(batch) + stopping):
+                self._queue.task_done()
+
+    def _next_batch(self) -> tuple[list[Entry], bool]:
+        """The entries recorded until none comes for a quiet spell (or the longest wait after the first one), and
+        whether the log was told to stop."""
+        batch: list[Entry] = []
+        deadline: float | None = None
+        while True:
+            timeout = None if deadline is None else max(0.0, min(self._quiet, deadline - time.monotonic()))
             try:
-                self._write(group, stream, lines)
+                entry = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                return batch, False
+            if entry is None:
+                return batch, True
+            batch.append(entry)
+            if deadline is None:
+                deadline = time.monotonic() + self._longest
+
+    def _write(self, batch: list[Entry]) -> None:
+        by_stream: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for group, stream, events in batch:
+            by_stream.setdefault((group, stream), []).extend(events)
+        for (group, stream), events in by_stream.items():
+            events.sort(key=lambda event: event["timestamp"])  # two invocations of a sandbox may end out of order
+            try:
+                self._ensure_stream(group, stream)
+                self._logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
             except Exception:
                 logger.exception("could not write the invocation log of %s", group)
 
-    def _write(self, group: str, stream: str, lines: list[str]) -> None:
-        if (group, stream) not in self._streams:
-            for create, kwargs in ((self._logs.create_log_group, {}), (self._logs.create_log_stream,
-                                                                         {"logStreamName": stream})):
-                try:
-                    create(logGroupName=group, **kwargs)
-                except self._logs.exceptions.ResourceAlreadyExistsException:
-                    pass
-            self._streams.add((group, stream))
-        now = int(time.time() * 1000)
-        self._logs.put_log_events(logGroupName=group, logStreamName=stream,
-                                  logEvents=[{"timestamp": now, "message": line} for line in lines])
+    def _ensure_stream(self, group: str, stream: str) -> None:
+        if (group, stream) in self._streams:
+            return
+        for create, kwargs in ((self._logs.create_log_group, {}), (self._logs.create_log_stream,
+                                                                     {"logStreamName": stream})):
+            try:
+                create(logGroupName=group, **kwargs)
+            except self._logs.exceptions.ResourceAlreadyExistsException:
+                pass
+        self._streams.add((group, stream))

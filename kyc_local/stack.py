@@ -203,7 +203,8 @@ class LocalStack:
         return self.deployment.physical[logical_id]
 
     def settle(self, timeout: float = 10.0) -> bool:
-        """Wait until no event is being processed or waiting for a retry and every e-mail is in the outbox.
+        """Wait until no event is being processed or waiting for a retry, every e-mail is in the outbox and every
+        invocation in CloudWatch Logs.
 
         Messages a queue hides for their visibility timeout do not count as being processed.
         """
@@ -211,7 +212,8 @@ class LocalStack:
         while time.monotonic() < deadline:
             busy = ((self._async and not self._async.wait_idle(0)) or any(p.busy for p in self._pollers)
                     or self._executions_running())
-            if not busy and (self.outbox is None or self.outbox.drained()):
+            written = all(sink is None or sink.drained() for sink in (self.outbox, self._invocation_log))
+            if not busy and written:
                 return True
             time.sleep(0.05)
         return False
