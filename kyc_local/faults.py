@@ -1,9 +1,9 @@
 """Fault injection for the local stack: a botocore hook that fails a share of the handlers' AWS calls.
 
-Installed on the session the handlers' clients come from (kyc.adapters.aws), never on the runtime's own nor on the
-one moto's Step Functions interpreter calls Lambda and SQS with. A failed call is answered before it is sent, the way
-an overloaded service answers: HTTP 400 ThrottlingException or HTTP 500/503, which botocore retries like the real
-thing. The request never reaches moto or the vision endpoint, so a failed paid call is not a paid call.
+Asked first about every call of the handlers' clients (kyc.adapters.aws) by the runtime's transport
+(kyc_local.moto_transport), never about the runtime's own calls nor those of moto's Step Functions interpreter. A
+failed call is answered before it is sent, the way an overloaded service answers: HTTP 400 ThrottlingException or
+HTTP 500/503, which botocore retries like the real thing. The request never reaches moto or the vision endpoint, so a failed paid call is not a paid call.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ class FaultInjector:
 
     def install(self, session: botocore.session.Session) -> None:
         """Hook into a botocore session; clients made from it afterwards inherit the hook."""
-        session.register("before-send", self._before_send, unique_id="kyc-fault-injection")
+        session.register("before-send", self.answer, unique_id="kyc-fault-injection")
 
-    def _before_send(self, request, event_name: str = "", **_: object) -> AWSResponse | None:
+    def answer(self, request, event_name: str = "", **_: object) -> AWSResponse | None:
+        """A failure for this request (a `before-send` hook), or None to let it through."""
         json_protocol = request.headers.get("Content-Type", b"").startswith(b"application/x-amz-json")
         with self._lock:
             if self._random.random() >= self.rate:

@@ -27,6 +27,7 @@ from kyc_local.faults import FaultInjector
 from kyc_local.invocation_log import InvocationLog
 from kyc_local.lambdas import Functions
 from kyc_local.meter import Meter
+from kyc_local.moto_transport import MotoTransport
 from kyc_local.naming import Names
 from kyc_local.outbox import Outbox
 from kyc_local.poller import SqsPoller
@@ -79,6 +80,7 @@ class LocalStack:
         self._apis: list[HttpApiServer] = []
         self._async: AsyncInvoker | None = None
         self.faults: FaultInjector | None = None
+        self._transport: MotoTransport | None = None
         self._pollers: list[SqsPoller] = []
         self._invocation_log: InvocationLog | None = None
         self._vision: Any = None
@@ -114,7 +116,8 @@ class LocalStack:
             _prepare_default_session()
             if options.faults:
                 self.faults = FaultInjector(options.faults)
-                self.faults.install(self.handler_session())
+            self._transport = MotoTransport(self.aws_url, first=self.faults.answer if self.faults else None)
+            self._transport.install(self.handler_session())
             moto_patch.install(self)
             self._wire()
             self.functions.load()
@@ -158,6 +161,9 @@ class LocalStack:
         if self._warming and self._vision_ready.wait(60) and self._vision is not None and not self._vision_error:
             self._vision.stop()
         moto_patch.uninstall()
+        if self._transport:
+            self._transport.uninstall(self.handler_session())
+            self._transport = None
         if self._server:
             if self.aws_url:
                 _run_executions(self.aws_url, False)
