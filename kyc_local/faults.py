@@ -3,7 +3,8 @@
 Asked first about every call of the handlers' clients (kyc.adapters.aws) by the runtime's transport
 (kyc_local.moto_transport), never about the runtime's own calls nor those of moto's Step Functions interpreter. A
 failed call is answered before it is sent, the way an overloaded service answers: HTTP 400 ThrottlingException or
-HTTP 500/503, which botocore retries like the real thing. The request never reaches moto or the vision endpoint, so a failed paid call is not a paid call.
+HTTP 500/503, which botocore retries like the real thing. The request never reaches moto or the vision endpoint, so
+a failed paid call is not a paid call.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import random
 import threading
 from collections import Counter
 
-import botocore.session
 from botocore.awsrequest import AWSResponse
 
 logger = logging.getLogger(__name__)
@@ -45,10 +45,6 @@ class FaultInjector:
         self.injected: Counter[str] = Counter()
         self._random = random.Random(seed)
         self._lock = threading.Lock()
-
-    def install(self, session: botocore.session.Session) -> None:
-        """Hook into a botocore session; clients made from it afterwards inherit the hook."""
-        session.register("before-send", self.answer, unique_id="kyc-fault-injection")
 
     def answer(self, request, event_name: str = "", **_: object) -> AWSResponse | None:
         """A failure for this request (a `before-send` hook), or None to let it through."""

@@ -63,7 +63,7 @@ class InvocationLog:
         while not stopping:
             batch, stopping = self._next_batch()
             self._write(batch)
-            for _ in range(len(batch) + stopping):
+            for _ in range(len(batch) + int(stopping)):  # the stop sentinel counts as a task too
                 self._queue.task_done()
 
     def _next_batch(self) -> tuple[list[Entry], bool]:

@@ -1,13 +1,15 @@
-"""The handlers' calls to moto answered in their own thread, by moto's WSGI application, without the HTTP round trip.
+"""The handlers' calls to moto, answered in their own thread by moto's WSGI application, without HTTP.
 
-The local runtime runs the handlers and moto in one process. Over HTTP each call opens a TCP connection to moto's
-development server, which starts a thread for it and parses the request back; that was a third of a call's time.
-This hook (botocore's `before-send`, on the session the handlers' clients come from) hands a request for moto's
-endpoint to the same WSGI application the server runs, with the environ the server would have built, and returns
-its answer as the HTTP response botocore would have read. Everything before it (serialising, signing, checksums,
-retries) and after it (parsing) is botocore's as usual; other endpoints (the vision endpoint, the HTTP API) are not
-touched. botocore runs every `before-send` hook and takes the first answer, so another hook cannot stop moto from
-running a request: an injected fault is asked for here first (`first`), and a request it fails never reaches moto.
+The local runtime runs the handlers and moto in one process. Over HTTP, each call went through a TCP connection to
+moto's development server, a thread it started for the request, and HTTP parsing on both sides: half to two thirds of
+a call's time. This `before-send` hook on the handlers' botocore session gives a request for moto's endpoint to the
+same WSGI application the server runs, with the environ the server would build, and returns the answer as the HTTP
+response botocore would have read. botocore still serialises, signs, checksums, retries and parses. Other endpoints
+(the vision endpoint, the HTTP API) go over the network.
+
+botocore runs every `before-send` hook and takes the first answer, so a separate hook could not keep moto from
+running a request it fails. The fault injector is therefore asked here first (`first`): a request it fails never
+reaches moto.
 """
 
 from __future__ import annotations

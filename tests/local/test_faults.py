@@ -24,7 +24,7 @@ def endpoint():
 def session_with_faults(rate: float) -> tuple[boto3.session.Session, FaultInjector]:
     session = botocore.session.get_session()
     injector = FaultInjector(rate, seed=7)
-    injector.install(session)
+    session.register("before-send", injector.answer)
     return boto3.session.Session(botocore_session=session, region_name="us-east-1"), injector
 
 
