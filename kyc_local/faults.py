@@ -17,6 +17,8 @@ from collections import Counter
 
 from botocore.awsrequest import AWSResponse
 
+from kyc_local.moto_transport import RawBody
+
 logger = logging.getLogger(__name__)
 
 _JSON_FAULTS = (
@@ -25,16 +27,6 @@ _JSON_FAULTS = (
     (503, "ServiceUnavailable", "Service is unable to handle request."),
 )
 _XML_FAULT = (503, "SlowDown", "Please reduce your request rate.")  # S3 and the query-protocol services
-
-
-class _Raw:
-    """The raw body botocore streams from a response."""
-
-    def __init__(self, body: bytes):
-        self._body = body
-
-    def stream(self, **_: object):
-        yield self._body
 
 
 class FaultInjector:
@@ -61,4 +53,4 @@ class FaultInjector:
         else:
             body = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>".encode()
             headers = {"Content-Type": "application/xml"}
-        return AWSResponse(request.url, status, headers, _Raw(body))
+        return AWSResponse(request.url, status, headers, RawBody(body))

@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 _HOOK = "kyc-moto-in-process"
 
 
-class _Raw(io.BytesIO):
-    """The raw body botocore reads a response from: streamed, or read as a file (S3 GetObject)."""
+class RawBody(io.BytesIO):
+    """The raw body of a response made here rather than received: botocore streams it, or reads it as a file (S3
+    GetObject)."""
 
     def stream(self, **_: object):
         yield self.getvalue()
@@ -76,8 +77,8 @@ class MotoTransport:
                 getattr(chunks, "close", lambda: None)()
         except Exception:  # as moto's server answers a request its application fails on
             logger.exception("moto failed on %s %s", request.method, request.url)
-            return AWSResponse(request.url, 500, HTTPHeaders(), _Raw(b"Internal Server Error"))
-        return AWSResponse(request.url, int(status[0].split()[0]), headers, _Raw(body))
+            return AWSResponse(request.url, 500, HTTPHeaders(), RawBody(b"Internal Server Error"))
+        return AWSResponse(request.url, int(status[0].split()[0]), headers, RawBody(body))
 
     def _environ(self, request: AWSPreparedRequest) -> dict[str, Any]:
         """What werkzeug's server (moto's MotoRequestHandler) makes of the request."""

@@ -10,7 +10,6 @@ import urllib.request
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from kyc_local.samples.cards import photograph, render_back, render_front
@@ -24,22 +23,13 @@ CREDENTIALS = {"region_name": "us-east-1", "aws_access_key_id": "testing", "aws_
 
 
 @pytest.fixture(scope="module")
-def s3_url():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def person():
     return make_identity(random.Random(51), "FL", TODAY)
 
 
 @pytest.fixture(scope="module")
-def s3(s3_url, person):
-    client = boto3.client("s3", endpoint_url=s3_url, **CREDENTIALS)
+def s3(moto_url, person):
+    client = boto3.client("s3", endpoint_url=moto_url, **CREDENTIALS)
     client.create_bucket(Bucket=BUCKET)
     rng = random.Random(52)
     card = photograph(render_front(person, load_photo("obama"), rng), rng)
@@ -50,8 +40,8 @@ def s3(s3_url, person):
 
 
 @pytest.fixture(scope="module")
-def url(engines, s3_url, s3):
-    server = VisionServer(lambda: boto3.client("s3", endpoint_url=s3_url, **CREDENTIALS), engines=engines)
+def url(engines, moto_url, s3):
+    server = VisionServer(lambda: boto3.client("s3", endpoint_url=moto_url, **CREDENTIALS), engines=engines)
     yield server.start()
     server.stop()
 

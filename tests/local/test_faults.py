@@ -7,18 +7,8 @@ import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from moto.server import ThreadedMotoServer
 
 from kyc_local.faults import FaultInjector
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def session_with_faults(rate: float) -> tuple[boto3.session.Session, FaultInjector]:
@@ -32,10 +22,10 @@ LISTINGS = {"dynamodb": "list_tables", "sqs": "list_queues", "s3": "list_buckets
 
 
 @pytest.mark.parametrize("service", LISTINGS)
-def test_every_failure_is_one_botocore_retries(endpoint, service):
+def test_every_failure_is_one_botocore_retries(moto_url, service):
     session, injector = session_with_faults(0.5)
     config = Config(retries={"mode": "standard", "max_attempts": 12})
-    listing = getattr(session.client(service, endpoint_url=endpoint, config=config), LISTINGS[service])
+    listing = getattr(session.client(service, endpoint_url=moto_url, config=config), LISTINGS[service])
 
     for _ in range(20):
         listing()  # each call succeeds within its retries
@@ -43,12 +33,12 @@ def test_every_failure_is_one_botocore_retries(endpoint, service):
     assert sum(injector.injected.values()) >= 5
 
 
-def test_the_rate_is_honoured(endpoint):
+def test_the_rate_is_honoured(moto_url):
     session, injector = session_with_faults(0.2)
     sent = []
     session.events.register("before-send", lambda **_: sent.append(1))
     client = session.client(
-        "dynamodb", endpoint_url=endpoint, config=Config(retries={"mode": "standard", "max_attempts": 1})
+        "dynamodb", endpoint_url=moto_url, config=Config(retries={"mode": "standard", "max_attempts": 1})
     )
     for _ in range(300):
         try:
@@ -59,9 +49,9 @@ def test_the_rate_is_honoured(endpoint):
     assert 0.14 <= injector.injected["dynamodb.ListTables"] / len(sent) <= 0.26
 
 
-def test_a_session_without_the_hook_is_untouched(endpoint):
+def test_a_session_without_the_hook_is_untouched(moto_url):
     session_with_faults(0.99)
-    client = boto3.session.Session(region_name="us-east-1").client("dynamodb", endpoint_url=endpoint)
+    client = boto3.session.Session(region_name="us-east-1").client("dynamodb", endpoint_url=moto_url)
     for _ in range(20):
         client.list_tables()
 

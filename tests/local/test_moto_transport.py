@@ -8,22 +8,12 @@ import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
-from moto.server import ThreadedMotoServer
 
 from kyc_local.faults import FaultInjector
 from kyc_local.moto_transport import MotoTransport
 
 ONE_ATTEMPT = Config(retries={"mode": "standard", "max_attempts": 1})
 NOBODY = "http://127.0.0.1:9"  # the discard port: nothing answers HTTP there
-
-
-@pytest.fixture(scope="module")
-def server_url():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def in_process(endpoint: str, faults: FaultInjector | None = None,
@@ -35,12 +25,12 @@ def in_process(endpoint: str, faults: FaultInjector | None = None,
                                  aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
-def over_http(server_url: str, service: str):
-    return boto3.client(service, endpoint_url=server_url, region_name="us-east-1",
+def over_http(moto_url: str, service: str):
+    return boto3.client(service, endpoint_url=moto_url, region_name="us-east-1",
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
-def test_objects_written_in_process_are_moto_s_own(server_url):
+def test_objects_written_in_process_are_moto_s_own(moto_url):
     session = in_process(NOBODY)
     s3 = session.client("s3", endpoint_url=NOBODY)
     body = bytes(range(256)) * 4000
@@ -49,14 +39,14 @@ def test_objects_written_in_process_are_moto_s_own(server_url):
         s3.put_object(Bucket="transport-bucket", Key=key, Body=body, ContentType="image/png")
 
         assert s3.get_object(Bucket="transport-bucket", Key=key)["Body"].read() == body
-        seen = over_http(server_url, "s3").head_object(Bucket="transport-bucket", Key=key)
+        seen = over_http(moto_url, "s3").head_object(Bucket="transport-bucket", Key=key)
         assert (seen["ContentLength"], seen["ContentType"]) == (len(body), "image/png")
 
 
-def test_errors_come_back_as_botocore_raises_them(server_url):
+def test_errors_come_back_as_botocore_raises_them(moto_url):
     session = in_process(NOBODY)
     dynamodb = session.client("dynamodb", endpoint_url=NOBODY)
-    over_http(server_url, "dynamodb").create_table(
+    over_http(moto_url, "dynamodb").create_table(
         TableName="transport-table", BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "ID", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "ID", "AttributeType": "S"}],
@@ -72,30 +62,30 @@ def test_errors_come_back_as_botocore_raises_them(server_url):
     assert raised.value.response["Error"]["Code"] == "NoSuchKey"
 
 
-def test_form_encoded_and_json_protocols_are_answered(server_url):
+def test_form_encoded_and_json_protocols_are_answered(moto_url):
     session = in_process(NOBODY)
     topic = session.client("sns", endpoint_url=NOBODY).create_topic(Name="transport-topic")["TopicArn"]
     queue = session.client("sqs", endpoint_url=NOBODY).create_queue(QueueName="transport-queue")["QueueUrl"]
-    arn = over_http(server_url, "sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
-    over_http(server_url, "sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn["Attributes"]["QueueArn"])
+    arn = over_http(moto_url, "sqs").get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+    over_http(moto_url, "sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn["Attributes"]["QueueArn"])
 
     session.client("sns", endpoint_url=NOBODY).publish(TopicArn=topic, Message="hello & goodbye")
 
-    (message,) = over_http(server_url, "sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
+    (message,) = over_http(moto_url, "sqs").receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
     assert '"Message": "hello & goodbye"' in message["Body"]
 
 
-def test_an_injected_fault_never_reaches_moto(server_url):
+def test_an_injected_fault_never_reaches_moto(moto_url):
     injector = FaultInjector(0.999, seed=1)
     session = in_process(NOBODY, injector)
-    over_http(server_url, "s3").create_bucket(Bucket="faulty-bucket")
+    over_http(moto_url, "s3").create_bucket(Bucket="faulty-bucket")
 
     with pytest.raises(ClientError):
         session.client("s3", endpoint_url=NOBODY, config=ONE_ATTEMPT).put_object(
             Bucket="faulty-bucket", Key="k", Body=b"x")
 
     assert injector.injected["s3.PutObject"] >= 1
-    assert "Contents" not in over_http(server_url, "s3").list_objects_v2(Bucket="faulty-bucket")
+    assert "Contents" not in over_http(moto_url, "s3").list_objects_v2(Bucket="faulty-bucket")
 
 
 def test_other_endpoints_and_an_uninstalled_transport_go_over_the_network():
