@@ -147,7 +147,8 @@ def test_interrupted_run_resumes_without_paying_twice(stack, document_deps, face
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
     assert len(faces.calls) == 1 and len(id_reader.calls) == 1
     assert len(stack.notifications()) == 1
-    assert len(stack.queued()) == 1
+    # queued by the interrupted run (before staff are told) and again by its retry: SubmitLicense settles it once
+    assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}] * 2
 
 
 class _Meeting:
@@ -242,6 +243,36 @@ def test_a_run_killed_while_queueing_the_licence_is_queued_by_the_retry(stack, d
     document_deps.clock = lambda: later  # the killed run's lease has run out: the platform's retry claims the upload
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
     assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}]
+
+
+class _Noted:
+    """A port that notes each call of `method` in a shared list, then makes it."""
+
+    def __init__(self, inner, method: str, notes: list[str]):
+        self._inner, self._method, self._notes = inner, method, notes
+
+    def __getattr__(self, name):
+        if name != self._method:
+            return getattr(self._inner, name)
+
+        def noted(*args):
+            self._notes.append(name)
+            return getattr(self._inner, name)(*args)
+
+        return noted
+
+
+def test_the_licence_is_queued_before_staff_are_told_of_a_failed_check(stack, document_deps, faces):
+    faces.similarity = 12.5  # the face check fails; the licence validation is still due
+    notes: list[str] = []
+    document_deps.queue = _Noted(document_deps.queue, "send", notes)
+    document_deps.notifier = _Noted(document_deps.notifier, "publish", notes)
+    stack.upload(APP, bundle(APP))
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+
+    assert notes == ["send", "publish"]
+    assert len(stack.queued()) == 1 and len(stack.notifications()) == 1
 
 
 class _RecordedWrites:

@@ -34,8 +34,9 @@ def test_every_resource_of_template_yaml_resolves(workflow: str) -> None:
         assert "Ref" not in str(resolved) and "Fn::" not in str(resolved), logical
     bucket = plan.resolver.resolve(plan.resources["DocumentBucket"]["Properties"])
     assert bucket["BucketName"] == "documentbucket-123456789012"
-    has_lambda_trigger = "LambdaConfigurations" in bucket["NotificationConfiguration"]
-    assert has_lambda_trigger == (workflow == "Lambda")
+    notifications = bucket["NotificationConfiguration"]
+    assert ("LambdaConfigurations" in notifications) == (workflow == "Lambda")
+    assert ("EventBridgeConfiguration" in notifications) == (workflow == "StepFunctions")
 
 
 def test_the_validator_url_points_at_the_local_api() -> None:

@@ -57,7 +57,14 @@ def test_document_bucket_contract(resources):
     assert bucket["BucketName"] == BUCKET_NAME
     expiring = {r["Prefix"]: r["ExpirationInDays"] for r in bucket["LifecycleConfiguration"]["Rules"] if "Prefix" in r}
     assert expiring == {"zipped/": {"Ref": "RetentionDays"}, "unzipped/": {"Ref": "RetentionDays"}}
-    assert bucket["NotificationConfiguration"]["EventBridgeConfiguration"] == {"EventBridgeEnabled": True}
+
+
+def test_uploads_reach_eventbridge_only_in_the_step_functions_workflow(cfn, resources):
+    condition, enabled, otherwise = props(resources, "DocumentBucket")["NotificationConfiguration"][
+        "EventBridgeConfiguration"
+    ]["Fn::If"]
+    assert cfn["Conditions"][condition] == {"Fn::Equals": [{"Ref": "Workflow"}, "StepFunctions"]}
+    assert (enabled, otherwise) == ({"EventBridgeEnabled": True}, {"Ref": "AWS::NoValue"})
 
 
 def test_uploads_trigger_the_document_function_only_in_the_lambda_workflow(cfn, resources):

@@ -10,7 +10,7 @@ from typing import Any
 from kyc import notifications
 from kyc.decision import decide_status
 from kyc.model import Check, CheckResult, Outcome, Status
-from kyc.ports import Applications, Condition, Notifier
+from kyc.ports import Applications, Condition, LicenseQueue, Notifier
 from kyc.services.checks import service_error
 from kyc.services.records import (
     DONE_MARKER,
@@ -43,11 +43,17 @@ class Decision:
 
 
 def conclude(
-    app: Application, results: Iterable[CheckResult], deps: ConclusionDeps, unrecorded: CheckResult | None = None
+    app: Application,
+    results: Iterable[CheckResult],
+    deps: ConclusionDeps,
+    unrecorded: CheckResult | None = None,
+    queue: LicenseQueue | None = None,
 ) -> Decision:
     """Record the status the results allow and tell staff of every check that did not pass (once each).
 
     `unrecorded`: a paid result just known, written in the same write as the status (one write fewer).
+    `queue`: where the licence message goes when the validation is due, sent before staff are told, so that the
+    applicant's validation does not wait for their e-mails (part 2's state machine sends the returned message).
     """
     results = list(results)
     status, reasons = decide_status(results)
@@ -59,13 +65,14 @@ def conclude(
     else:
         deps.applications.update(app.app_uuid, values, condition)
     log_status(app.app_uuid, status, reasons)
+    decision = Decision(status, license_message(app) if status is Status.AWAITING_LICENSE_VALIDATION else None)
+    if queue is not None and decision.license_message is not None:
+        queue.send(decision.license_message)
     for result in results:
         if result.outcome is not Outcome.PASS:
             message = notifications.check_failed(app.app_uuid, result, status)
             notify_once(deps.applications, deps.notifier, app.app_uuid, f"notified:{result.check}", message)
-    if status is not Status.AWAITING_LICENSE_VALIDATION:
-        return Decision(status)
-    return Decision(status, license_message(app))
+    return decision
 
 
 def decide(app_uuid: str, etag: str, branches: list[dict[str, Any]], deps: ConclusionDeps) -> Decision:

@@ -54,11 +54,9 @@ def process_upload(raw_key: str, deps: DocumentDeps) -> Status:
             FaceCheckDeps(apps, deps.faces, deps.settings),
             DetailsCheckDeps(apps, deps.id_reader, deps.settings, clock),
         )
-        decision = conclude(app, results, ConclusionDeps(apps, deps.notifier, clock), unrecorded=last)
-        if decision.license_message is not None:
-            # Sent before the run is marked done: a run killed in between sends it again when it is retried
-            # (SubmitLicense settles a licence once), never not at all.
-            deps.queue.send(decision.license_message)
+        # The licence is queued before the run is marked done: a run killed in between queues it again when it is
+        # retried (SubmitLicense settles a licence once), never not at all.
+        decision = conclude(app, results, ConclusionDeps(apps, deps.notifier, clock), unrecorded=last, queue=deps.queue)
         apps.add_marker(app_uuid, DONE_MARKER)
         return decision.status
     except Exception:
