@@ -13,7 +13,15 @@ from kyc.decision import decide_status
 from kyc.model import Check, CheckResult, Outcome, Reason, ServiceFailure, Status
 from kyc.observability import logger
 from kyc.ports import Applications, Condition, LicenseValidator, Notifier
-from kyc.services.records import iso, log_result, log_status, notify_once, recorded_results, result_attributes
+from kyc.services.records import (
+    iso,
+    log_result,
+    log_status,
+    notify_once,
+    recorded_results,
+    result_attributes,
+    write_paid_result,
+)
 from kyc.settings import Settings
 
 AWAITING = frozenset({Status.AWAITING_LICENSE_VALIDATION})
@@ -69,11 +77,12 @@ def submit_license(message: dict, receive_count: int, deps: SubmitDeps) -> Statu
         recorded = result_attributes(results[Check.VALIDATION])
         log_result(app_uuid, results[Check.VALIDATION])
     status, reasons = decide_status(results.values())
-    apps.update(  # the result and the status it gives in one write
+    write_paid_result(  # the result and the status it gives in one write, as patiently as a paid check's
         app_uuid,
         {**recorded, "APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons],
          "UPDATED_AT": iso(deps.clock())},
         Condition(statuses=AWAITING),
+        apps,
     )
     log_status(app_uuid, status, reasons)
     validation = results[Check.VALIDATION]
