@@ -11,7 +11,7 @@ from kyc.services.documents import ApplicationBusy
 
 from tests.integration.conftest import BUCKET, load_event
 from tests.support.bundles import APPLICANT, bundle, license_fields
-from tests.support.fakes import FakeIdReader, FlakyNotifier
+from tests.support.fakes import FakeIdReader, FlakyNotifier, FlakyResultWrites
 from tests.support.handlers import handler_module
 
 document = handler_module("document")
@@ -349,25 +349,8 @@ def _any():
     return Condition()
 
 
-class _FlakyResultWrites:
-    """Applications whose first writes of a paid check's result fail, as DynamoDB does when the client's retry quota
-    is spent under throttling."""
-
-    def __init__(self, inner, failures: int):
-        self._inner, self.failures = inner, failures
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-    def update(self, app_uuid, values, condition):
-        if "LICENSE_SELFIE_MATCH_RESULT" in values and self.failures:
-            self.failures -= 1
-            raise ServiceFailure("dynamodb", "ThrottlingException")
-        return self._inner.update(app_uuid, values, condition)
-
-
 def test_a_paid_result_is_written_patiently_rather_than_paid_for_again(stack, document_deps, faces):
-    document_deps.applications = _FlakyResultWrites(document_deps.applications, failures=2)
+    document_deps.applications = FlakyResultWrites(document_deps.applications, "LICENSE_SELFIE_MATCH_RESULT", failures=2)
     stack.upload(APP, bundle(APP))
 
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
@@ -394,8 +377,8 @@ class _TellsWhenDetailsRecorded:
 
 def test_the_last_result_is_written_with_the_status_as_patiently(stack, document_deps, faces):
     details_recorded = threading.Event()
-    document_deps.applications = _FlakyResultWrites(
-        _TellsWhenDetailsRecorded(document_deps.applications, details_recorded), failures=2
+    document_deps.applications = FlakyResultWrites(
+        _TellsWhenDetailsRecorded(document_deps.applications, details_recorded), "LICENSE_SELFIE_MATCH_RESULT", failures=2
     )
     document_deps.faces = _AnswersAfter(faces, details_recorded)  # the face result is the last one known
     stack.upload(APP, bundle(APP))

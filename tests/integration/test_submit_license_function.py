@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from kyc.model import ServiceFailure, Status
+from kyc.model import Status
 
 from tests.integration.conftest import load_event
+from tests.support.fakes import FlakyResultWrites
 from tests.support.handlers import LambdaContext, handler_module
 
 submit = handler_module("submit_license")
@@ -107,26 +108,9 @@ def test_validator_outage_is_retried_then_recorded_as_error(stack, submit_deps, 
     assert [n["MessageAttributes"]["outcome"]["Value"] for n in stack.notifications()] == ["ERROR"]
 
 
-class _FlakyValidationWrites:
-    """Applications whose first writes of the validator's result fail, as DynamoDB does when the client's retry
-    quota is spent under throttling."""
-
-    def __init__(self, inner, failures: int):
-        self._inner, self.failures = inner, failures
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-    def update(self, app_uuid, values, condition):
-        if "LICENSE_VALIDATION_RESULT" in values and self.failures:
-            self.failures -= 1
-            raise ServiceFailure("dynamodb", "ThrottlingException")
-        return self._inner.update(app_uuid, values, condition)
-
-
 def test_the_validator_result_is_written_patiently_rather_than_paid_for_again(stack, submit_deps, validator):
     awaiting(stack, submit_deps)
-    submit_deps.applications = _FlakyValidationWrites(submit_deps.applications, failures=2)
+    submit_deps.applications = FlakyResultWrites(submit_deps.applications, "LICENSE_VALIDATION_RESULT", failures=2)
 
     assert submit.handle(EVENT, LambdaContext(), submit_deps) == {"batchItemFailures": []}
 

@@ -66,3 +66,20 @@ class FlakyNotifier:
             self.failures -= 1
             raise ServiceFailure("sns", "InternalError")
         self.inner.publish(subject, body, attributes)
+
+
+class FlakyResultWrites:
+    """Applications whose first `failures` writes of the attribute `result` fail, as DynamoDB does when the client's
+    retry quota is spent under throttling."""
+
+    def __init__(self, inner: Any, result: str, failures: int):
+        self._inner, self._result, self.failures = inner, result, failures
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def update(self, app_uuid: str, values: dict[str, Any], condition: Any) -> bool:
+        if self._result in values and self.failures:
+            self.failures -= 1
+            raise ServiceFailure("dynamodb", "ThrottlingException")
+        return self._inner.update(app_uuid, values, condition)
