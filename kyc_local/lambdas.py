@@ -10,6 +10,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
+from contextvars import Context
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -109,7 +110,8 @@ class _Sandbox:
         started = time.monotonic()
         error: FunctionError | None = None
         try:
-            result = self._handler(json.loads(json.dumps(event)), context)  # the event arrives as JSON on AWS
+            # the event arrives as JSON on AWS; a context of its own keeps the invocation's log keys (kyc_local.log_keys)
+            result = Context().run(self._handler, json.loads(json.dumps(event)), context)
             payload = json.loads(json.dumps(result))  # and the result leaves as JSON
         except Exception as exc:
             logger.warning("%s %s raised %s", self.spec.name, request_id, type(exc).__name__, exc_info=True)

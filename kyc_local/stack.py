@@ -20,7 +20,7 @@ import botocore.session
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from kyc_local import moto_patch
+from kyc_local import log_keys, moto_patch
 from kyc_local.api import HttpApiServer
 from kyc_local.dispatch import AsyncInvoker
 from kyc_local.faults import FaultInjector
@@ -81,6 +81,7 @@ class LocalStack:
         self._async: AsyncInvoker | None = None
         self.faults: FaultInjector | None = None
         self._transport: MotoTransport | None = None
+        self._log_formatter: Any = None
         self._pollers: list[SqsPoller] = []
         self._invocation_log: InvocationLog | None = None
         self._vision: Any = None
@@ -121,6 +122,8 @@ class LocalStack:
             moto_patch.install(self)
             self._wire()
             self.functions.load()
+            self._log_formatter = _handlers_log_formatter()
+            log_keys.install(self._log_formatter)
         except BaseException:
             self.stop()
             raise
@@ -161,6 +164,9 @@ class LocalStack:
         if self._warming and self._vision_ready.wait(60) and self._vision is not None and not self._vision_error:
             self._vision.stop()
         moto_patch.uninstall()
+        if self._log_formatter is not None:
+            log_keys.uninstall(self._log_formatter)
+            self._log_formatter = None
         if self._transport:
             self._transport.uninstall(self.handler_session())
             self._transport = None
@@ -356,6 +362,13 @@ def _limit_malloc_arenas() -> None:
     except OSError:  # not glibc: nothing to tune
         return
     libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def _handlers_log_formatter() -> Any:
+    """The formatter of the handlers' Powertools Logger (kyc.observability); its keys are kept per invocation."""
+    from kyc.observability import logger
+
+    return logger.registered_formatter
 
 
 def _prepare_default_session() -> None:

@@ -78,6 +78,18 @@ class RunningStack:
     def outbox(self) -> list[Path]:
         return sorted(Path(self.info["outbox"]).glob("*.eml"))
 
+    def log_labels(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """From the handlers' log (their Powertools lines in the runtime's log file): the functions named on each
+        check's "check recorded" lines, and the functions named on each request's lines."""
+        lines = (self.workdir / "logs" / "functions.log").read_text(encoding="utf-8").splitlines()
+        by_check: dict[str, set[str]] = {}
+        by_request: dict[str, set[str]] = {}
+        for record in (json.loads(line) for line in lines if line.startswith('{"level"')):
+            if record["message"] == "check recorded":
+                by_check.setdefault(record["check"], set()).add(record["function_name"])
+            by_request.setdefault(record["function_request_id"], set()).add(record["function_name"])
+        return by_check, by_request
+
 
 def upload(stack: RunningStack, app_uuid: str) -> str:
     """Upload a UnitTests bundle to zipped/; returns its ETag."""

@@ -64,6 +64,18 @@ def test_failed_checks_are_mailed_to_the_outbox(stack: RunningStack, lab: dict[s
         assert app_uuid in email.get_content()
 
 
+def test_each_log_line_names_the_invocation_that_wrote_it(stack: RunningStack, lab: dict[str, Result]) -> None:
+    """Every function runs in the stack's one process, ValidateLicense inside SubmitLicense's call, yet each line of
+    the handlers' log names its own function and request, as on AWS, where a process serves one invocation."""
+    by_check, by_request = stack.log_labels()
+
+    document, submit = stack.resource("DocumentLambdaFunction"), stack.resource("SubmitLicenseLambdaFunction")
+    assert by_check == {
+        "LICENSE_SELFIE_MATCH": {document}, "LICENSE_DETAILS_MATCH": {document}, "LICENSE_VALIDATION": {submit},
+    }
+    assert {request: names for request, names in by_request.items() if len(names) > 1} == {}
+
+
 def test_a_duplicate_upload_makes_no_second_paid_call(stack: RunningStack, lab: dict[str, Result]) -> None:
     before = stack.paid_calls()
     assert before["CompareFaces"] >= len(LAB)

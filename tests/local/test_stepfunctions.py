@@ -53,6 +53,18 @@ def test_each_upload_ran_one_execution_and_part_1_never_ran(stack: RunningStack,
     assert stack.invocations("DocumentLambdaFunction") == 0
 
 
+def test_each_log_line_names_the_invocation_that_wrote_it(stack: RunningStack, results: dict[str, Result]) -> None:
+    """Each task's function in the stack's one process, several at once, yet each line names its own function."""
+    by_check, by_request = stack.log_labels()
+
+    assert by_check == {
+        "LICENSE_SELFIE_MATCH": {stack.resource("CompareFacesLambdaFunction")},
+        "LICENSE_DETAILS_MATCH": {stack.resource("CompareDetailsLambdaFunction")},
+        "LICENSE_VALIDATION": {stack.resource("SubmitLicenseLambdaFunction")},
+    }
+    assert {request: names for request, names in by_request.items() if len(names) > 1} == {}
+
+
 def test_failed_checks_are_mailed_as_in_part_1(stack: RunningStack, results: dict[str, Result]) -> None:
     def mails() -> dict[str, str]:
         found = {}

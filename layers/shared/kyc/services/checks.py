@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextvars import copy_context
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -52,7 +53,7 @@ def both_checks(
 
     Returns both results, and the one not recorded yet: the last to be known, which the status write records with
     it (`conclusion.conclude`). The first is recorded while the other check runs; one check failing never loses the
-    other's paid result.
+    other's paid result. Each check runs in a copy of the invocation's context, its log keys with it.
     """
     due = {
         check: run
@@ -65,7 +66,7 @@ def both_checks(
     results, failures, last = dict(app.recorded), [], None
     if due:
         with ThreadPoolExecutor(max_workers=len(due), thread_name_prefix="check") as pool:
-            futures = {pool.submit(run): check for check, run in due.items()}
+            futures = {pool.submit(copy_context().run, run): check for check, run in due.items()}
             running = len(futures)
             for done in as_completed(futures):
                 running -= 1
