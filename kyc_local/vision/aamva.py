@@ -82,7 +82,8 @@ def _clean(name: str, text: str) -> str:
 
 
 def _name_text(text: str) -> str:
-    return re.sub(r"[^A-Z' \-]", "", text.upper()).strip()
+    """Upper-case letters of any script (accents kept: GARCÍA), apostrophes, hyphens and spaces."""
+    return "".join(ch for ch in text.upper() if ch.isalpha() or ch in "' -").strip()
 
 
 def _names(found: dict[str, Field], loose: list[list[Token]], readings: dict[str, Reading]) -> None:

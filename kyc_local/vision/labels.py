@@ -47,7 +47,8 @@ def _is_date(text: str) -> bool:
 
 
 def _is_name(text: str) -> bool:
-    return re.fullmatch(r"[A-Za-z][A-Za-z'\-]*", text) is not None
+    """Letters of any script (GARCÍA, NUÑEZ), apostrophes and hyphens, starting with a letter."""
+    return text[:1].isalpha() and all(ch.isalpha() or ch in "'-" for ch in text)
 
 
 def has_digit(text: str) -> bool:
@@ -68,6 +69,13 @@ _FUSED: dict[str, Callable[[str], bool]] = {
     "5": has_digit, "8": has_digit, "9": _short, "9a": _short, "12": _short, "15": lambda t: t in {"M", "F", "X"},
     "16": has_digit, "17": has_digit, "18": _code, "19": _code,
 }
+
+
+def _fits(key: str, value: str) -> bool:
+    """Whether `value` may be the value of field `key`; fields the reader does not use (4c, 6, 7, 13, ...) take none
+    glued to their number, so '7G' or '14TH' stay words."""
+    check = _FUSED.get(key)
+    return check is not None and check(value)
 
 
 @dataclass
@@ -194,14 +202,14 @@ def _split(
         value = (after if alias else rest).strip(PUNCT)
         if alias:
             labelled = True
-            value = value if not value or _FUSED[key](value) else ""  # '18EYESB': a damaged value is no value
+            value = value if not value or _fits(key, value) else ""  # '18EYESB': a damaged value is no value
         elif not rest:
             labelled = (following is not None and _alias(following.text, ALIASES.get(key, ()))[0] is not None) or (
                 at_start and numbered)
         elif rest[0].isdigit() or rest[0] in "/.-":
-            labelled = at_start and numbered and key in {"3", "4a", "4b", "8"} and _FUSED[key](value)
+            labelled = at_start and numbered and key in {"3", "4a", "4b", "8"} and _fits(key, value)
         else:
-            labelled = at_start and numbered and _FUSED[key](value)
+            labelled = at_start and numbered and _fits(key, value)
         if labelled:
             return [Token(word, key, key)] + ([Token(word, value)] if value else [])
     alias, rest = _alias(text, tuple(_BY_ALIAS))
@@ -210,7 +218,7 @@ def _split(
     if alias is None or (len(alias) == 1 and not (rest.startswith(":") or (at_start and _next_to(word, following)))):
         return [Token(word, text)]  # 'E' or 'R' is a label with a colon, or first with its value right after it
     key, colon, rest = _BY_ALIAS[alias], rest.startswith(":"), rest.strip(PUNCT)
-    if rest and ((len(alias) == 1 and not colon) or not _FUSED[key](rest)):
+    if rest and ((len(alias) == 1 and not colon) or not _fits(key, rest)):
         return [Token(word, text)]
     return [Token(word, alias, key)] + ([Token(word, rest)] if rest else [])
 
