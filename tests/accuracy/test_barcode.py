@@ -46,6 +46,26 @@ def test_parse_reads_the_2000_standard_with_one_name_element_and_ccyymmdd_dates(
     assert readings["DOCUMENT_NUMBER"].text == "0123456789ABC"
 
 
+def test_version_01_without_a_repeated_subfile_type_keeps_every_element():
+    """The first element right at the designator's offset (no 'DL' again), and a city holding 'IDDLE' ('ID' + an
+    element-like 'DLE'), which a search for the subfile type took for the subfile's start."""
+    text = AAMVA_V1.replace("0032DLDAQ", "0032DAQ").replace("ANYTOWN", "MIDDLETON")
+    readings = parse_aamva(text)
+    assert (readings["LAST_NAME"].text, readings["FIRST_NAME"].text) == ("PUBLIC", "JOHN")
+    assert readings["DOCUMENT_NUMBER"].text == "0123456789ABC" and readings["CITY_IN_ADDRESS"].text == "MIDDLETON"
+    assert min(reading.confidence for reading in readings.values()) >= FLOOR
+
+
+def test_a_payload_without_separators_is_split_by_identifier_and_never_confident():
+    person = make_identity(random.Random(11), "TX", TODAY)
+    text = payload(person).replace("\n", "").replace("\r", "")
+    readings = parse_aamva(text)
+    assert readings["LAST_NAME"].text == person.last_name  # split at the identifiers, not one run of text
+    assert readings["DATE_OF_BIRTH"].normalized == person.date_of_birth.isoformat()
+    assert max(reading.confidence for reading in readings.values()) < FLOOR
+    assert parse_aamva("@\n\x1e\rANSI 636015 no elements here") == {}
+
+
 @pytest.mark.parametrize("kind", ["flat", "photograph", "jpeg", "blur", "glare"])
 def test_barcode_found_on_flat_photographed_and_degraded_backs(kind):
     rng = random.Random(kind)
