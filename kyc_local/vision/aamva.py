@@ -61,7 +61,7 @@ def parse_front(words: list[Word], height: float) -> dict[str, Reading]:
                 readings[name] = Reading(value, value_confidence(found[key].values))
     _header(lines, height, readings)
     _repair_number(readings)
-    _flags(words, readings)
+    _flags(words, readings, height)
     return readings
 
 
@@ -247,7 +247,11 @@ def _repair_number(readings: dict[str, Reading]) -> None:
             return
 
 
-def _flags(words: list[Word], readings: dict[str, Reading]) -> None:
+def _flags(words: list[Word], readings: dict[str, Reading], height: float) -> None:
+    """VETERAN printed anywhere; COUNTRY when the card's header (top third) says USA."""
     for word in words:
-        if word.text.upper().strip(PUNCT) == "VETERAN":
+        text = word.text.upper().strip(PUNCT).replace(".", "")
+        if text == "VETERAN":
             readings["VETERAN"] = Reading("VETERAN", round(word.confidence, 2))
+        elif text == "USA" and word.top < height / 3:
+            readings["COUNTRY"] = Reading("USA", round(word.confidence, 2))

@@ -102,6 +102,7 @@ def parse_aamva(text: str) -> dict[str, Reading]:
     put("ZIP_CODE_IN_ADDRESS", _zip(data.get("DAK", "")))
     if data.get("DAJ") in STATE_NAMES:  # the address's state stands in for the issuer's (almost always the same)
         readings["STATE_NAME"] = Reading(STATE_NAMES[data["DAJ"]].upper(), confidence * INFERRED)
+    put("COUNTRY", data.get("DCG"))
     put("DOCUMENT_NUMBER", data.get("DAQ"))
     for field, code in (("DATE_OF_BIRTH", "DBB"), ("EXPIRATION_DATE", "DBA"), ("DATE_OF_ISSUE", "DBD")):
         day = parse_date(data.get(code, ""), compact=True)

@@ -28,17 +28,26 @@ class IdCardReader:
         self._ocr = OcrEngine()
 
     def read(self, pages: list[np.ndarray]) -> dict[str, Reading]:
-        """Fields read from 1–2 RGB pages: front then back, or back then front (found by its barcode)."""
-        front, back = pages[0], pages[1] if len(pages) > 1 else None
-        barcode = read_pdf417(back) if back is not None else None
-        if back is not None and barcode is None:
-            swapped = read_pdf417(front)
-            if swapped:
-                front, back, barcode = back, front, swapped
-        readings = self.read_front(front)
-        if back is None and len(readings) < 3 and (barcode := read_pdf417(front)):  # one page: the card's back
-            readings = {}
-        return cross_check(readings, parse_aamva(barcode)) if barcode else readings
+        """Fields read from 1–2 RGB pages (front then back, or back then front), merged."""
+        return merge(self.read_pages(pages))
+
+    def read_pages(self, pages: list[np.ndarray]) -> list[dict[str, Reading]]:
+        """Each page's fields, in the order given (AnalyzeID answers one document per page): the front's printed
+        fields and the back's barcode fields, each as the two sides cross-checked give them, so that merging the
+        pages by best confidence never lets a barcode value the front contradicts come back confident."""
+        front_at, barcode = 0, read_pdf417(pages[1]) if len(pages) > 1 else None
+        if len(pages) > 1 and barcode is None and (swapped := read_pdf417(pages[0])):
+            front_at, barcode = 1, swapped
+        front = self.read_front(pages[front_at])
+        if len(pages) == 1 and len(front) < 3 and (barcode := read_pdf417(pages[0])):  # one page: the card's back
+            return [parse_aamva(barcode)]
+        back = parse_aamva(barcode) if barcode else {}
+        combined = cross_check(front, back) if back else front
+        printed = set(front) | ({"FIRST_NAME", "MIDDLE_NAME"} & set(back) if "FIRST_NAME" in front else set())
+        return [
+            {name: reading for name, reading in combined.items() if name in (printed if index == front_at else back)}
+            for index in range(len(pages))
+        ]
 
     def read_front(self, image: np.ndarray) -> dict[str, Reading]:
         """The printed fields of a licence front, flat or photographed on a background."""
@@ -47,6 +56,16 @@ class IdCardReader:
 
     def warm(self) -> None:
         self._ocr.warm()
+
+
+def merge(pages: list[dict[str, Reading]]) -> dict[str, Reading]:
+    """The pages' fields together, each field its most confident reading."""
+    merged: dict[str, Reading] = {}
+    for page in pages:
+        for name, reading in page.items():
+            if name not in merged or reading.confidence > merged[name].confidence:
+                merged[name] = reading
+    return merged
 
 
 def cross_check(front: dict[str, Reading], back: dict[str, Reading]) -> dict[str, Reading]:

@@ -3,8 +3,8 @@ reader, then answers calls on the socket it was given until told to stop or the 
 
     python -m kyc_local.vision.worker FD
 
-Each call is `(operation, args)` with operation "faces" (FaceEngine.faces) or "read" (IdCardReader.read); each reply
-is `(True, result)` or `(False, traceback)`. The first reply, unasked, is `(True, "ready")`.
+Each call is `(operation, args)` with operation "faces" (FaceEngine.faces), "read" or "read_pages" (IdCardReader's);
+each reply is `(True, result)` or `(False, traceback)`. The first reply, unasked, is `(True, "ready")`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def serve(connection: Connection) -> None:
     faces, reader = FaceEngine(), IdCardReader()
     faces.warm()
     reader.warm()
-    operations = {"faces": faces.faces, "read": reader.read}
+    operations = {"faces": faces.faces, "read": reader.read, "read_pages": reader.read_pages}
     connection.send((True, "ready"))
     while True:
         try:

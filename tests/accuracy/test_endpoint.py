@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import urllib.error
@@ -16,6 +17,7 @@ from kyc_local.samples.cards import photograph, render_back, render_front
 from kyc_local.samples.identity import make_identity
 from kyc_local.samples.photos import load_photo, selfie_from
 from kyc_local.vision.server import VisionServer
+from tests.accuracy.aws_shapes import output_shape, violations
 from tests.accuracy.helpers import TODAY, encoded, expected_fields
 
 BUCKET = "documents"
@@ -105,16 +107,44 @@ def test_analyze_id_front_from_s3_and_back_as_bytes(textract, person):
     response = textract.analyze_id(DocumentPages=[{"S3Object": {"Bucket": BUCKET, "Name": "licence.jpg"}},
                                                   {"Bytes": encoded(render_back(person))}])
     assert response["DocumentMetadata"] == {"Pages": 2} and response["AnalyzeIDModelVersion"]
-    document = response["IdentityDocuments"][0]
-    assert document["DocumentIndex"] == 1 and document["Blocks"] == []
-    fields = {entry["Type"]["Text"]: entry["ValueDetection"] for entry in document["IdentityDocumentFields"]}
-    assert len(fields) == 21 and fields["MRZ_CODE"]["Text"] == "" and fields["SUFFIX"]["Text"] == ""
+    front, back = response["IdentityDocuments"]  # one document per page, as AWS answers
+    assert (front["DocumentIndex"], back["DocumentIndex"]) == (1, 2)
+    fields = {entry["Type"]["Text"]: entry["ValueDetection"] for entry in front["IdentityDocumentFields"]}
+    assert len(fields) == 22 and fields["MRZ_CODE"]["Text"] == "" and fields["SUFFIX"]["Text"] == ""
+    assert fields["COUNTRY"]["Text"] == "USA"  # printed in the card's header
     expected = expected_fields(person)
     for name in ("FIRST_NAME", "LAST_NAME", "ADDRESS", "CITY_IN_ADDRESS", "STATE_IN_ADDRESS", "DOCUMENT_NUMBER"):
         assert fields[name]["Text"] == expected[name] and fields[name]["Confidence"] > 95
     assert fields["DATE_OF_BIRTH"]["NormalizedValue"] == {"Value": f"{expected['DATE_OF_BIRTH']}T00:00:00",
-                                                          "ValueType": "Date"}
+                                                          "ValueType": "DATE"}
     assert fields["DATE_OF_BIRTH"]["Text"] == person.date_of_birth.strftime("%m/%d/%Y")
+    coded = {entry["Type"]["Text"]: entry["ValueDetection"] for entry in back["IdentityDocumentFields"]}
+    assert coded["DOCUMENT_NUMBER"]["Text"] == expected["DOCUMENT_NUMBER"] and coded["ID_TYPE"]["Text"] == ""
+
+
+def _raw_analyze_id(url: str, pages: list[bytes]) -> dict:
+    """The endpoint's JSON as sent (boto3 would drop keys its model does not know)."""
+    body = json.dumps({"DocumentPages": [{"Bytes": base64.b64encode(page).decode()} for page in pages]}).encode()
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "X-Amz-Target": "Textract.AnalyzeID", "Content-Type": "application/x-amz-json-1.1"})
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def test_analyze_id_responses_have_exactly_the_shape_aws_documents(url, s3, person):
+    front = s3.get_object(Bucket=BUCKET, Key="licence.jpg")["Body"].read()
+    shape = output_shape("textract", "AnalyzeID")
+    for pages in ([front], [front, encoded(render_back(person))], [encoded(render_back(person)), front]):
+        response = _raw_analyze_id(url, pages)
+        assert violations(response, shape) == []
+        documents = response["IdentityDocuments"]
+        assert [document["DocumentIndex"] for document in documents] == list(range(1, len(pages) + 1))
+        for document in documents:
+            assert document["Blocks"] and {block["BlockType"] for block in document["Blocks"]} >= {"PAGE"}
+            for entry in document["IdentityDocumentFields"]:
+                assert set(entry["Type"]) == {"Text"}  # AWS: no Confidence on the type
+                value = entry["ValueDetection"]
+                assert value["Confidence"] >= 50 or value["Text"], entry  # an empty field is reported as sure
 
 
 def test_analyze_id_errors_are_the_aws_ones(textract):

@@ -20,7 +20,7 @@ def _document(index: int, values: dict[str, tuple[str, float]]) -> dict[str, Any
         text, confidence = values.get(name, ("", 98.2))
         value: dict[str, Any] = {"Text": text, "Confidence": confidence}
         if name == "DATE_OF_BIRTH" and text:
-            value["NormalizedValue"] = {"Value": "1977-08-31T00:00:00", "ValueType": "Date"}
+            value["NormalizedValue"] = {"Value": "1977-08-31T00:00:00", "ValueType": "DATE"}
         fields.append({"Type": {"Text": name}, "ValueDetection": value})
     return {"DocumentIndex": index, "IdentityDocumentFields": fields, "Blocks": []}
 
