@@ -29,6 +29,17 @@ MANAGED = {  # what SAM attaches itself: CloudWatch Logs, and X-Ray for Tracing:
 }
 STAR_RESOURCE_ACTIONS = {"rekognition:CompareFaces", "textract:AnalyzeID"}  # no resource-level permissions exist
 AWS_LIBRARIES = {"boto3", "botocore", "requests", "urllib3"}
+DATA_KEY = {"Fn::GetAtt": ["DataKey", "Arn"]}  # every bucket, table, queue and topic is encrypted with it
+# What an action on a store encrypted with a customer-managed key needs of that key (AWS's SSE-KMS pages for S3,
+# DynamoDB, SQS and SNS): by action, else by service.
+KEY_NEEDS = {
+    "s3:GetObject": {"kms:Decrypt"},
+    "s3:PutObject": {"kms:GenerateDataKey"},
+    "sqs:SendMessage": {"kms:GenerateDataKey", "kms:Decrypt"},
+    "sqs:ReceiveMessage": {"kms:Decrypt"},
+    "sns:Publish": {"kms:GenerateDataKey", "kms:Decrypt"},
+    "dynamodb": {"kms:Decrypt"},
+}
 
 FUNCTIONS = {
     name: Path(resource["Properties"]["CodeUri"]).name
@@ -193,6 +204,14 @@ def event_source_actions(resources: dict, function: str) -> set[str]:
     return actions
 
 
+def key_actions(actions: set[str]) -> set[str]:
+    """What the given store actions need of DataKey."""
+    needed: set[str] = set()
+    for action in actions:
+        needed |= KEY_NEEDS.get(action, KEY_NEEDS.get(action.split(":")[0], set()))
+    return needed
+
+
 # ---------------------------------------------------------------- reading the roles
 
 
@@ -258,7 +277,21 @@ def test_each_workflow_task_reaches_only_what_its_step_needs(folder, actions):
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_role_grants_exactly_what_the_code_calls(resources, function):
     expected = code_actions(FUNCTIONS[function]) | event_source_actions(resources, function)
-    assert granted_actions(resources, function) == expected
+    assert granted_actions(resources, function) == expected | key_actions(expected)
+
+
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
+def test_key_permissions_name_only_the_data_key(resources, function):
+    for action in {a for a in granted_actions(resources, function) if a.startswith("kms:")}:
+        assert resources_for(resources, function, action) == [DATA_KEY]
+
+
+def test_the_stores_key_needs_are_derived_for_each_kind_of_call():
+    """A check of the derivation: reading needs Decrypt, writing an object GenerateDataKey, a message both."""
+    assert key_actions({"dynamodb:UpdateItem", "s3:GetObject"}) == {"kms:Decrypt"}
+    assert key_actions({"s3:PutObject"}) == {"kms:GenerateDataKey"}
+    assert key_actions({"sqs:SendMessage"}) == key_actions({"sns:Publish"}) == {"kms:Decrypt", "kms:GenerateDataKey"}
+    assert key_actions({"states:StartExecution", "rekognition:CompareFaces"}) == set()
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))

@@ -200,6 +200,7 @@ def test_the_state_machine_role_may_invoke_exactly_the_task_functions_and_send_t
     tasks = [value for value in substitutions(resources).values() if "Fn::GetAtt" in value]
     assert sorted(map(str, by_action.pop("lambda:InvokeFunction"))) == sorted(map(str, tasks))
     assert by_action.pop("sqs:SendMessage") == [{"Fn::GetAtt": ["LicenseQueue", "Arn"]}]
+    assert by_action.pop("kms:GenerateDataKey") == by_action.pop("kms:Decrypt") == [{"Fn::GetAtt": ["DataKey", "Arn"]}]
     assert set(by_action) == {
         "logs:CreateLogDelivery",
         "logs:GetLogDelivery",

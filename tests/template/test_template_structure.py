@@ -11,6 +11,8 @@ from tests.template.stack import ROOT, as_list, function_role, of_type
 BUCKET_NAME = {"Fn::Sub": "documentbucket-${AWS::AccountId}"}
 BUCKET_ARN = {"Fn::Sub": "arn:${AWS::Partition}:s3:::documentbucket-${AWS::AccountId}"}
 FUNCTIONS = ("DocumentLambdaFunction", "SubmitLicenseLambdaFunction", "ValidateLicenseLambdaFunction")
+DATA_KEY_ARN = {"Fn::GetAtt": ["DataKey", "Arn"]}
+KEY_USE = {"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey", "kms:GenerateDataKey*", "kms:*"}
 
 
 def props(resources: dict, name: str) -> dict:
@@ -25,8 +27,9 @@ def test_every_bucket_is_encrypted_private_and_tls_only(resources):
     buckets = of_type(resources, "AWS::S3::Bucket")
     assert buckets
     for name, bucket in buckets.items():
-        encryption = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-        assert encryption[0]["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+        [encryption] = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert encryption["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": DATA_KEY_ARN}
+        assert encryption["BucketKeyEnabled"] is True
         assert set(bucket["Properties"]["PublicAccessBlockConfiguration"].values()) == {True}
         assert len(bucket["Properties"]["PublicAccessBlockConfiguration"]) == 4
         deny = [
@@ -38,15 +41,46 @@ def test_every_bucket_is_encrypted_private_and_tls_only(resources):
         assert deny[0]["Resource"] == [{"Fn::GetAtt": [name, "Arn"]}, {"Fn::Sub": f"${{{name}.Arn}}/*"}]
 
 
-def test_every_table_queue_and_topic_is_encrypted(resources):
-    for table in of_type(resources, "AWS::DynamoDB::Table").values():
-        assert table["Properties"]["SSESpecification"]["SSEEnabled"] is True
+def test_every_table_queue_and_topic_is_encrypted_with_the_data_key(resources):
+    tables = of_type(resources, "AWS::DynamoDB::Table")
+    assert list(tables) == ["CustomerMetadataTable"]
+    for table in tables.values():
+        assert table["Properties"]["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS",
+                                                           "KMSMasterKeyId": DATA_KEY_ARN}
     queues = of_type(resources, "AWS::SQS::Queue")
     assert len(queues) == 3
     for queue in queues.values():
-        assert queue["Properties"].get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in queue["Properties"]
-    for topic in of_type(resources, "AWS::SNS::Topic").values():
-        assert topic["Properties"]["KmsMasterKeyId"]
+        assert queue["Properties"]["KmsMasterKeyId"] == {"Ref": "DataKey"}
+        assert "SqsManagedSseEnabled" not in queue["Properties"]
+    topics = {name: t for name, t in of_type(resources, "AWS::SNS::Topic").items() if name != "AlarmTopic"}
+    assert list(topics) == ["ApplicationNotifications"]  # the alarm topic has its own key, for CloudWatch
+    for topic in topics.values():
+        assert topic["Properties"]["KmsMasterKeyId"] == {"Ref": "DataKey"}
+
+
+def test_every_log_group_is_encrypted_with_the_data_key(resources):
+    for group in of_type(resources, "AWS::Logs::LogGroup").values():
+        assert group["Properties"]["KmsKeyId"] == DATA_KEY_ARN
+
+
+def test_the_data_key_rotates_and_only_conditioned_grants_may_use_it(resources):
+    key = props(resources, "DataKey")
+    assert key["EnableKeyRotation"] is True
+    statements = key["KeyPolicy"]["Statement"]
+    [workflow_only] = [s for s in statements if "Fn::If" in s]
+    condition, events, otherwise = workflow_only["Fn::If"]
+    assert condition == "IsStepFunctionsWorkflow" and otherwise == {"Ref": "AWS::NoValue"}
+    plain = [s for s in statements if "Fn::If" not in s] + [events]
+    for statement in plain:
+        assert statement["Effect"] == "Allow" and statement["Principal"] != "*"
+        if set(as_list(statement["Action"])) & KEY_USE:
+            assert statement["Condition"], statement["Sid"]  # a role pattern, a service, or a source
+    [administration] = [s for s in plain if s["Sid"] == "AccountAdministration"]
+    assert "Condition" not in administration and not set(administration["Action"]) & KEY_USE
+    [roles] = [s for s in plain if s["Sid"] == "StackRoles"]
+    assert set(roles["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey"}
+    assert roles["Condition"] == {"ArnLike": {"aws:PrincipalArn": {
+        "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${AWS::StackName}-*"}}}
 
 
 # ---------------------------------------------------------------- S3
@@ -57,6 +91,16 @@ def test_document_bucket_contract(resources):
     assert bucket["BucketName"] == BUCKET_NAME
     expiring = {r["Prefix"]: r["ExpirationInDays"] for r in bucket["LifecycleConfiguration"]["Rules"] if "Prefix" in r}
     assert expiring == {"zipped/": {"Ref": "RetentionDays"}, "unzipped/": {"Ref": "RetentionDays"}}
+
+
+def test_bucket_keeps_replaced_versions_for_retention_days_only(resources):
+    bucket = props(resources, "DocumentBucket")
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    rules = [r for r in bucket["LifecycleConfiguration"]["Rules"] if r["Status"] == "Enabled"]
+    [noncurrent] = [r for r in rules if "NoncurrentVersionExpiration" in r]
+    assert noncurrent["NoncurrentVersionExpiration"] == {"NoncurrentDays": {"Ref": "RetentionDays"}}
+    assert "Prefix" not in noncurrent and "Filter" not in noncurrent  # every prefix
+    assert [r for r in rules if r.get("ExpiredObjectDeleteMarker") is True]
 
 
 def test_uploads_reach_eventbridge_only_in_the_step_functions_workflow(cfn, resources):
@@ -121,8 +165,14 @@ def test_customer_table_contract(resources):
     assert table["KeySchema"] == [{"AttributeName": "APP_UUID", "KeyType": "HASH"}]
     assert table["AttributeDefinitions"] == [{"AttributeName": "APP_UUID", "AttributeType": "S"}]
     assert table["BillingMode"] == "PAY_PER_REQUEST"
-    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert table["TimeToLiveSpecification"] == {"AttributeName": "EXPIRES_AT", "Enabled": True}
+
+
+def test_table_backups_are_kept_for_recovery_days_at_most_35(cfn, resources):
+    recovery = props(resources, "CustomerMetadataTable")["PointInTimeRecoverySpecification"]
+    assert recovery == {"PointInTimeRecoveryEnabled": True, "RecoveryPeriodInDays": {"Ref": "RecoveryDays"}}
+    assert cfn["Parameters"]["RecoveryDays"]["MaxValue"] == 35
 
 
 # ---------------------------------------------------------------- queues, dead letters, alarms
@@ -137,6 +187,13 @@ def test_license_queue_outlasts_the_consumer_and_redrives_after_five_receives(re
         "maxReceiveCount": 5,
     }
     assert props(resources, "LicenseDeadLetterQueue")["MessageRetentionPeriod"] == 14 * 24 * 3600
+
+
+def test_license_queue_keeps_messages_long_enough_for_every_receive_and_an_outage(resources):
+    queue = props(resources, "LicenseQueue")
+    assert queue["MessageRetentionPeriod"] == 4 * 24 * 3600
+    assert queue["MessageRetentionPeriod"] > queue["RedrivePolicy"]["maxReceiveCount"] * queue["VisibilityTimeout"]
+    assert queue["MessageRetentionPeriod"] < props(resources, "LicenseDeadLetterQueue")["MessageRetentionPeriod"]
 
 
 def test_submit_function_consumes_the_queue_with_partial_batch_responses(resources):
@@ -193,7 +250,6 @@ def test_cloudwatch_may_use_the_alarm_topic_key(resources):
 def test_staff_email_subscriptions_are_optional(resources):
     assert resources["ApplicationNotificationsEmail"]["Condition"] == "HasNotificationEmail"
     assert resources["AlarmTopicEmail"]["Condition"] == "HasAnyAlarmEmail"
-    assert props(resources, "ApplicationNotifications")["KmsMasterKeyId"] == "alias/aws/sns"
 
 
 # ---------------------------------------------------------------- the validator API
@@ -222,6 +278,38 @@ def test_submitter_calls_the_validator_route_it_may_invoke(resources):
 
 
 # ---------------------------------------------------------------- functions
+
+
+def upload_driven(resources: dict) -> set[str]:
+    """Functions that run for every upload: S3's notification targets, the rules' targets, the state machines'
+    tasks."""
+    found = set()
+    for bucket in of_type(resources, "AWS::S3::Bucket").values():
+        configurations = bucket["Properties"].get("NotificationConfiguration", {}).get("LambdaConfigurations", {})
+        condition_value = configurations.get("Fn::If", [None, configurations])[1]
+        found |= {c["Function"]["Fn::GetAtt"][0] for c in as_list(condition_value)}
+    for rule in of_type(resources, "AWS::Events::Rule").values():
+        found |= {t["Arn"]["Fn::GetAtt"][0] for t in rule["Properties"]["Targets"]}
+    for machine in of_type(resources, "AWS::StepFunctions::StateMachine").values():
+        substitutions = machine["Properties"]["DefinitionSubstitutions"].values()
+        found |= {v["Fn::GetAtt"][0] for v in substitutions if "Fn::GetAtt" in v}
+    return {name for name in found if resources[name]["Type"] == "AWS::Lambda::Function"}
+
+
+def test_upload_driven_functions_are_capped_by_upload_concurrency(cfn, resources):
+    capped = upload_driven(resources)
+    assert len(capped) == 8  # part 1's document function, part 2's starter and six tasks
+    for function in capped:
+        assert props(resources, function)["ReservedConcurrentExecutions"] == {"Ref": "UploadConcurrency"}
+    assert cfn["Parameters"]["UploadConcurrency"]["MinValue"] >= 1  # 0 would stop the functions
+
+
+def test_every_other_function_has_a_concurrency_of_its_own(resources):
+    mapping = props(resources, "LicenseQueueEventSourceMapping")
+    assert props(resources, "SubmitLicenseLambdaFunction")["ReservedConcurrentExecutions"] == mapping[
+        "ScalingConfig"]["MaximumConcurrency"]
+    assert props(resources, "ValidateLicenseLambdaFunction")["ReservedConcurrentExecutions"] >= mapping[
+        "ScalingConfig"]["MaximumConcurrency"]
 
 
 @pytest.mark.parametrize(
