@@ -17,12 +17,14 @@ from kyc_local.vision.labels import (
     PUNCT,
     Field,
     Token,
+    drop_implausible,
     find_fields,
     group_lines,
     has_digit,
+    plausible,
     value_confidence,
     value_text,
-    values_below,
+    values_nearby,
 )
 from kyc_local.vision.ocr import Word
 
@@ -43,11 +45,12 @@ def parse_front(words: list[Word], height: float) -> dict[str, Reading]:
     """The fields of a licence front `height` pixels high, by AnalyzeID field type (plus SEX, HEIGHT, EYES)."""
     lines = group_lines(words)
     fields, loose = find_fields(lines)
-    values_below(fields, loose)
+    drop_implausible(fields, loose)
+    values_nearby(fields, loose)
     readings: dict[str, Reading] = {}
     found: dict[str, Field] = {}
     for entry in fields:
-        if entry.values:
+        if entry.values and plausible(entry.label, value_text(entry.values)):
             found.setdefault(entry.label, entry)
     _names(found, loose, readings)
     _address(found, loose, readings)
@@ -61,6 +64,8 @@ def parse_front(words: list[Word], height: float) -> dict[str, Reading]:
                 readings[name] = Reading(value, value_confidence(found[key].values))
     _header(lines, height, readings)
     _repair_number(readings)
+    if "DOCUMENT_NUMBER" not in readings:
+        _infer_number(loose, readings)
     _flags(words, readings, height)
     return readings
 
@@ -102,6 +107,11 @@ def _names(found: dict[str, Field], loose: list[list[Token]], readings: dict[str
             readings["FIRST_NAME"] = Reading(given[0], confidence)
         if len(given) > 1:
             readings["MIDDLE_NAME"] = Reading(" ".join(given[1:]), confidence)
+    if "2" in found and "1" not in found:  # the family name's small '1' unread: the name line right above the given
+        over = [run for run in loose if _aligned(run, found["2"].values) and plausible("1", value_text(run))]
+        if over:
+            family = _name_text(value_text(over[-1])).split()
+            readings["LAST_NAME"] = Reading(" ".join(family), value_confidence(over[-1], INFERRED))
     if "1" in found or "2" in found:
         return
     for run in loose:
@@ -119,38 +129,75 @@ def _names(found: dict[str, Field], loose: list[list[Token]], readings: dict[str
 
 
 def _address(found: dict[str, Field], loose: list[list[Token]], readings: dict[str, Reading]) -> None:
-    """8 → street line; the line under it → city, state, ZIP. Unlabelled: the line above a 'CITY, ST 12345' line."""
-    street = found["8"].values if "8" in found else None
-    city_run = match = None
-    candidates = [(run, _CITY_LINE.match(value_text(run).upper())) for run in loose]
-    candidates = [(run, match) for run, match in candidates if match]
-    if street:
-        below = [
-            (run, match) for run, match in candidates
-            if 0 < run[0].word.top - street[0].word.top < 3 * street[0].word.height
-            and abs(run[0].word.left - street[0].word.left) < 2 * street[0].word.height
-        ]
-        if below:
-            city_run, match = min(below, key=lambda pair: pair[0][0].word.top)
-    elif candidates:
-        city_run, match = candidates[0]
-        above = [
-            run for run in loose
-            if 0 < city_run[0].word.top - run[0].word.top < 3 * city_run[0].word.height
-            and abs(run[0].word.left - city_run[0].word.left) < 2 * city_run[0].word.height
-            and run[0].text[:1].isdigit()
-        ]
-        street = _trim_label(max(above, key=lambda run: run[0].word.top), city_run) if above else None
+    """8 → the street line and any unit line under it ('APT 4B'), then the city line: CITY, ST 12345. The label's
+    value may be the city line itself (labels printed under their values); unlabelled, the address is found from a
+    city line and the lines above it."""
+    city_run: list[Token] | None = None
+    street: list[list[Token]] = []
+    value = found["8"].values if "8" in found else None
+    if value and _CITY_LINE.match(value_text(value).upper()):
+        city_run, street = value, _lines_above(value, loose)
+    elif value:
+        street = [value]
+        for run in _lines_below(value, loose):
+            if _CITY_LINE.match(value_text(run).upper()):
+                city_run = run
+                break
+            street.append(run)
+        if city_run is None:
+            street = street[:1]
     else:
-        return
+        cities = [run for run in loose if _CITY_LINE.match(value_text(run).upper())]
+        if not cities:
+            return
+        city_run, street = cities[0], _lines_above(cities[0], loose)
+        if street:
+            street[0] = _trim_label(street[0], city_run)
     factor = 1.0 if "8" in found else INFERRED
     if street:
-        readings["ADDRESS"] = Reading(value_text(street, _street_space).upper(), value_confidence(street, factor))
+        tokens = [token for line in street for token in line]
+        text = " ".join(value_text(line, _street_space).upper() for line in street)
+        readings["ADDRESS"] = Reading(text, value_confidence(tokens, factor))
+    match = _CITY_LINE.match(value_text(city_run).upper()) if city_run else None
     if city_run and match:
         confidence = value_confidence(city_run, factor)
         readings["CITY_IN_ADDRESS"] = Reading(match.group("city").strip(" ,."), confidence)
         readings["STATE_IN_ADDRESS"] = Reading(match.group("state"), confidence)
         readings["ZIP_CODE_IN_ADDRESS"] = Reading(match.group("zip"), confidence)
+
+
+def _aligned(upper: list[Token], lower: list[Token]) -> bool:
+    """`lower` is the line right under `upper`, starting at about the same left edge."""
+    top, bottom = upper[0].word, lower[0].word
+    return 0 < bottom.top - top.top < 2.2 * top.height and abs(bottom.left - top.left) < 2 * top.height
+
+
+def _lines_below(first: list[Token], loose: list[list[Token]], most: int = 3) -> list[list[Token]]:
+    lines: list[list[Token]] = []
+    current = first
+    while len(lines) < most:
+        nxt = min((run for run in loose if _aligned(current, run)), key=lambda run: run[0].word.top, default=None)
+        if nxt is None:
+            break
+        lines.append(nxt)
+        current = nxt
+    return lines
+
+
+def _lines_above(city: list[Token], loose: list[list[Token]], most: int = 3) -> list[list[Token]]:
+    """The street lines over a city line: up to the nearest line that starts with a house number, top to bottom;
+    none when no such line is there."""
+    lines: list[list[Token]] = []
+    current = city
+    while len(lines) < most:
+        over = max((run for run in loose if _aligned(run, current)), key=lambda run: run[0].word.top, default=None)
+        if over is None:
+            return []
+        lines.insert(0, over)
+        if over[0].text[:1].isdigit():
+            return lines
+        current = over
+    return []
 
 
 def _street_space(before: str, after: str) -> bool:
@@ -245,6 +292,19 @@ def _repair_number(readings: dict[str, Reading]) -> None:
         if LICENSE_FORMATS[code].fullmatch(guess):
             readings["DOCUMENT_NUMBER"] = Reading(guess, round(number.confidence * INFERRED, 2))
             return
+
+
+def _infer_number(loose: list[list[Token]], readings: dict[str, Reading]) -> None:
+    """An unlabelled licence number: the one unclaimed word that fits the state's licence-number format."""
+    state = readings.get("STATE_NAME") or readings.get("STATE_IN_ADDRESS")
+    code = state_code(state.text) if state else None
+    if code not in LICENSE_FORMATS:
+        return
+    fitting = [run for run in loose if len(run) == 1 and has_digit(run[0].text)
+               and LICENSE_FORMATS[code].fullmatch(re.sub(r"[^A-Z0-9]", "", run[0].text.upper()))]
+    if len(fitting) == 1:
+        number = re.sub(r"[^A-Z0-9\-]", "", fitting[0][0].text.upper())
+        readings["DOCUMENT_NUMBER"] = Reading(number, value_confidence(fitting[0], INFERRED))
 
 
 def _flags(words: list[Word], readings: dict[str, Reading], height: float) -> None:

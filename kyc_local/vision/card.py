@@ -24,8 +24,8 @@ def locate(image: np.ndarray) -> np.ndarray | None:
     the largest foreground region is reduced to four corners.
     """
     height, width = image.shape[:2]
-    if abs(width / height / CARD_ASPECT - 1) < FLAT_TOLERANCE:
-        return None
+    if abs(max(width, height) / min(width, height) / CARD_ASPECT - 1) < FLAT_TOLERANCE:
+        return None  # a flat card, landscape or vertical
     scale = FIND_WIDTH / width
     small = cv2.resize(image, (FIND_WIDTH, max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
     rows, cols = small.shape[:2]
@@ -53,10 +53,12 @@ def locate(image: np.ndarray) -> np.ndarray | None:
 
 
 def flatten(image: np.ndarray, corners: np.ndarray | None, height: int) -> np.ndarray:
-    """The card `height` pixels high: perspective-corrected from `corners`, or the whole image resized."""
+    """The card `height` pixels on its short side: perspective-corrected from `corners`, or the whole image resized
+    (a vertical card stays vertical)."""
     if corners is None:
-        width = round(image.shape[1] * height / image.shape[0])
-        interpolation = cv2.INTER_AREA if image.shape[0] > height else cv2.INTER_CUBIC
+        scale = height / min(image.shape[:2])
+        width, height = round(image.shape[1] * scale), round(image.shape[0] * scale)
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         return cv2.resize(image, (width, height), interpolation=interpolation)
     top, right = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
     if right > top:  # the card stands on its side: start from the corner that makes it landscape

@@ -20,17 +20,17 @@ OUTLIER = 3.0  # words taller than this many typical word heights are dropped
 
 # label number → word labels states print for it
 ALIASES: dict[str, tuple[str, ...]] = {
-    "1": ("LN",),
-    "2": ("FN",),
+    "1": ("LN", "LAST"),
+    "2": ("FN", "FIRST"),
     "3": ("DOB",),
     "4a": ("ISSUED", "ISS"),
     "4b": ("EXPIRES", "EXP"),
-    "4d": ("DLN", "DL", "LIC#", "LIC", "ID", "NO"),
+    "4d": ("DLN", "DL", "LIC#", "LIC", "ID", "NO", "NUMBER"),
     "5": ("DD",),
     "8": ("ADDRESS",),
     "9": ("CLASS",),
     "9a": ("ENDORSEMENTS", "END", "E"),
-    "12": ("RESTRICTIONS", "RESTR", "RSTR", "R"),
+    "12": ("RESTRICTIONS", "RESTR", "RSTR", "REST", "R"),
     "15": ("SEX",),
     "16": ("HGT", "HT"),
     "17": ("WGT", "WT"),
@@ -38,6 +38,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "19": ("HAIR",),
 }
 _BY_ALIAS = {alias: key for key, aliases in ALIASES.items() for alias in aliases}
+_WORDS = {"LAST", "FIRST"}  # aliases that are also names: never split off a longer word ('LASTER', 'FIRSTEN')
 _NUMBER = re.compile(r"^(4[abcdABCD]|9[aA]|1[2-9]|[1-9])")
 PUNCT = ":#.,;"
 
@@ -89,9 +90,12 @@ class Token:
 
 @dataclass
 class Field:
+    """A label (its word, and whether a word label such as DOB came with the number) and its value tokens."""
+
     label: str
     anchor: Word
     values: list[Token] = field(default_factory=list)
+    worded: bool = False
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
@@ -133,6 +137,7 @@ def _overlap(word: Word, other: Word) -> float:
 def find_fields(lines: list[list[Word]]) -> tuple[list[Field], list[list[Token]]]:
     """Labelled fields with the values right of their label, and the runs of words that no label claimed."""
     numbered = len({_number_label(w.text) for line in lines for w in line} - {None}) >= 4
+    alone = frozenset(w.text.strip(PUNCT).lower() for line in lines for w in line if _NUMBER.fullmatch(w.text.strip(PUNCT)))
     fields: list[Field] = []
     loose: list[list[Token]] = []
     for line in lines:
@@ -149,9 +154,10 @@ def find_fields(lines: list[list[Word]]) -> tuple[list[Field], list[list[Token]]
             following = line[index + 1] if index + 1 < len(line) else None
             waiting = current.label if current is not None and not current.values else None
             glued = word.glued and not separated  # read as one word with the one before: 'BR' 'END' 'A'
-            for token in _split(word, following, current is None and not run, numbered, waiting, glued):
+            for token in _split(word, following, current is None and not run, numbered, waiting, glued, alone):
                 if token.label and current is not None and current.label == token.label:
                     if not current.values:
+                        current.worded = True
                         continue  # '4d' then 'DLN': one label
                     current.values.append(Token(word, word.text))  # 'WDLN...' inside a licence number
                     break
@@ -159,7 +165,7 @@ def find_fields(lines: list[list[Word]]) -> tuple[list[Field], list[list[Token]]
                     if run:
                         loose.append(run)
                         run = []
-                    current = Field(token.label, word)
+                    current = Field(token.label, word, worded=token.text != token.label)
                     fields.append(current)
                 elif current is not None:
                     current.values.append(token)
@@ -182,12 +188,14 @@ def _number_label(text: str) -> str | None:
 
 
 def _split(
-    word: Word, following: Word | None, at_start: bool, numbered: bool, waiting: str | None, glued: bool
+    word: Word, following: Word | None, at_start: bool, numbered: bool, waiting: str | None, glued: bool,
+    alone: frozenset[str] = frozenset(),
 ) -> list[Token]:
     """A word as label and value tokens: '4dDLNS123' → [4d, DLN, 'S123'], '1SAMPLE' → [1, 'SAMPLE'].
 
     `waiting` is the label before this word that has no value yet: its word label is taken off whatever follows
-    ('4d' then 'DLNW...' → 'W...'). A `glued` word continues the one before it and starts no label.
+    ('4d' then 'DLNW...' → 'W...'). A `glued` word continues the one before it and starts no label. A number the
+    card prints `alone` as a label elsewhere is not split off a number ('8' printed, so '8683 MONROE' is a street).
     """
     text = word.text
     alias, rest = _alias(text, ALIASES.get(waiting or "", ()))
@@ -207,7 +215,7 @@ def _split(
             labelled = (following is not None and _alias(following.text, ALIASES.get(key, ()))[0] is not None) or (
                 at_start and numbered)
         elif rest[0].isdigit() or rest[0] in "/.-":
-            labelled = at_start and numbered and key in {"3", "4a", "4b", "8"} and _fits(key, value)
+            labelled = at_start and numbered and key in {"3", "4a", "4b", "8"} - alone and _fits(key, value)
         else:
             labelled = at_start and numbered and _fits(key, value)
         if labelled:
@@ -218,7 +226,7 @@ def _split(
     if alias is None or (len(alias) == 1 and not (rest.startswith(":") or (at_start and _next_to(word, following)))):
         return [Token(word, text)]  # 'E' or 'R' is a label with a colon, or first with its value right after it
     key, colon, rest = _BY_ALIAS[alias], rest.startswith(":"), rest.strip(PUNCT)
-    if rest and ((len(alias) == 1 and not colon) or not _fits(key, rest)):
+    if rest and ((len(alias) == 1 and not colon) or alias in _WORDS or not _fits(key, rest)):
         return [Token(word, text)]
     return [Token(word, alias, key)] + ([Token(word, rest)] if rest else [])
 
@@ -236,21 +244,74 @@ def _alias(text: str, aliases: tuple[str, ...]) -> tuple[str | None, str]:
     return None, text
 
 
-def values_below(fields: list[Field], loose: list[list[Token]]) -> None:
-    """A label with nothing to its right takes the unclaimed run just below it, starting near its left edge."""
-    for entry in fields:
-        if entry.values:
+def drop_implausible(fields: list[Field], loose: list[list[Token]]) -> None:
+    """A run right of a label that cannot be its value ('4d' 'NUMBER') goes back to the unclaimed runs. When the
+    label is a bare number that cannot have this value, or that the card also prints with its word label ('2 FIRST'),
+    it was the value's own start ('8 HARBOR PLACE', '2 PINE BOULEVARD') and goes back with it."""
+    worded = {entry.label for entry in fields if entry.worded}
+    for entry in list(fields):
+        bare = not entry.worded and entry.anchor.text.strip(PUNCT).lower() == entry.label
+        if not entry.values or (plausible(entry.label, value_text(entry.values)) and not (bare and entry.label in worded)):
             continue
-        anchor = entry.anchor
-        below = [
-            run for run in loose
-            if anchor.top + anchor.height / 2 < run[0].word.top < anchor.bottom + 1.5 * anchor.height
-            and abs(run[0].word.left - anchor.left) < 3 * anchor.height
-        ]
-        if below:
-            run = min(below, key=lambda r: r[0].word.top)
+        run, entry.values = entry.values, []
+        if bare and run[0].word.middle > entry.anchor.top:
+            run = [Token(entry.anchor, entry.anchor.text)] + run
+            fields.remove(entry)
+        loose.append(run)
+
+
+def values_nearby(fields: list[Field], loose: list[list[Token]]) -> None:
+    """A label with nothing right of it takes the unclaimed run next to it below or, on cards that print labels under
+    their values, above: the side where the runs sit closer to the labels, decided once for the whole card."""
+    empty = [entry for entry in fields if not entry.values]
+    below = {id(entry): _nearest(entry.anchor, loose, 1) for entry in empty}
+    above = {id(entry): _nearest(entry.anchor, loose, -1) for entry in empty}
+    closer_above = sum(1 for entry in empty if above[id(entry)][0] < below[id(entry)][0])
+    side = above if 2 * closer_above > len(empty) else below
+    for entry in sorted(empty, key=lambda entry: side[id(entry)][0]):
+        _, run = side[id(entry)]
+        if run is not None and run in loose:
             entry.values = run
             loose.remove(run)
+
+
+def _nearest(anchor: Word, loose: list[list[Token]], direction: int) -> tuple[float, list[Token] | None]:
+    """The run starting near the label's left edge just below (1) or above (-1) it, and its gap in label heights."""
+    best: tuple[float, list[Token] | None] = (float("inf"), None)
+    for run in loose:
+        first = run[0].word
+        if abs(first.left - anchor.left) >= 3 * anchor.height:
+            continue
+        gap = (first.top - anchor.bottom) if direction > 0 else (anchor.top - max(t.word.bottom for t in run))
+        if -0.5 * anchor.height < gap < 1.5 * anchor.height and gap / anchor.height < best[0]:
+            best = (gap / anchor.height, run)
+    return best
+
+
+def plausible(label: str, text: str) -> bool:
+    """Whether a labelled value's whole text can be that field's: a value that cannot is no value (unreadable)."""
+    text = text.strip(" " + PUNCT)
+    words = text.split()
+    if not words or all(len(word) > 1 and word.upper().strip(PUNCT) in _BY_ALIAS for word in words):
+        return False  # nothing, or only label words ('4d' 'NUMBER')
+    if label in {"1", "2"}:
+        return all(_is_name(word.strip(",")) for word in words)
+    if label in {"3", "4a", "4b"}:
+        return _is_date(text)
+    if label in {"4d", "5"}:
+        compact = re.sub(r"[\s\-]", "", text)
+        return has_digit(compact) and compact.isalnum() and len(compact) >= 4 and not _is_date(text)
+    if label == "8":  # a street ('123 MAIN ST') or, under labels printed below, the city line
+        return has_digit(text) and any(ch.isalpha() for ch in text)
+    if label in {"9", "9a", "12"}:
+        return _short(words[0].upper().strip(PUNCT))
+    if label == "15":
+        return words[0].upper() in {"M", "F", "X"}
+    if label in {"16", "17"}:
+        return has_digit(words[0])
+    if label in {"18", "19"}:
+        return len(words) == 1 and _code(words[0])
+    return True
 
 
 def value_text(tokens: list[Token], spaced: Callable[[str, str], bool] | None = None) -> str:
