@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
+from kyc.adapters.dynamodb import plain_item, record_from_item
+from kyc.model import Check
 
 FINAL = ("APPROVED", "REJECTED", "REVIEW", "ERROR")
 CHECKS = {"LICENSE_SELFIE_MATCH": "face", "LICENSE_DETAILS_MATCH": "details", "LICENSE_VALIDATION": "licence"}
 _APP_UUID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_deserialize = TypeDeserializer().deserialize
 
 
 @dataclass
@@ -58,18 +58,9 @@ def read_many(dynamodb: Any, table: str, app_uuids: list[str]) -> dict[str, Resu
 def _result(app_uuid: str, raw: dict[str, Any] | None) -> Result:
     if not raw:
         return Result(app_uuid, checks=dict.fromkeys(CHECKS))
-    item = {name: _deserialize(value) for name, value in raw.items()}
-    checks: dict[str, str | None] = {}
-    for check in CHECKS:
-        recorded = item.get(f"{check}_RESULT") or {}
-        if recorded.get("outcome"):
-            checks[check] = str(recorded["outcome"])
-        elif isinstance(item.get(check), bool):
-            checks[check] = "PASS" if item[check] else "FAIL"
-        else:
-            checks[check] = None
-    reasons = [str(reason) for reason in item.get("REASONS") or []]
-    return Result(app_uuid, str(item.get("APPLICATION_STATUS") or "") or None, reasons, checks)
+    record = record_from_item(plain_item(raw))  # the record as the handlers' own adapter reads it
+    checks = {str(check): str(result.outcome) if (result := record.results.get(check)) else None for check in Check}
+    return Result(app_uuid, str(record.status), [str(reason) for reason in record.reasons], checks)
 
 
 def app_uuid_of(bundle: Path) -> str:

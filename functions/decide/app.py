@@ -2,12 +2,13 @@
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap
+from kyc.model import Status
 from kyc.observability import logger, metrics, tracer
-from kyc.services.conclusion import ConclusionDeps, decide
+from kyc.services.conclusion import ConclusionDeps, decide, license_message
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return handle(event)
@@ -16,5 +17,6 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
 def handle(event: dict, deps: ConclusionDeps | None = None) -> dict:
     deps = deps or bootstrap.decide_dependencies()
     logger.append_keys(app_uuid=event["app_uuid"])
-    decision = decide(event["app_uuid"], event["etag"], event["checks"], deps)
-    return {"status": str(decision.status), "message": decision.license_message}
+    status = decide(event["app_uuid"], event["etag"], event["checks"], deps)
+    due = status is Status.AWAITING_LICENSE_VALIDATION
+    return {"status": str(status), "message": license_message(event["app_uuid"]) if due else None}

@@ -3,11 +3,11 @@
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap
 from kyc.observability import logger, metrics, tracer
-from kyc.services.intake import IntakeDeps, unzip
+from kyc.services.intake import Claimed, IntakeDeps, unzip
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return handle(event)
@@ -16,11 +16,9 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
 def handle(event: dict, deps: IntakeDeps | None = None) -> dict:
     deps = deps or bootstrap.unzip_dependencies()
     intake = unzip(event["key"], deps)
-    return {
-        "key": event["key"],
-        "app_uuid": intake.app_uuid,
-        "etag": intake.etag,
-        "checks_due": intake.checks_due,
-        "status": None if intake.checks_due else str(intake.status),
-        "members": intake.members,
-    }
+    if isinstance(intake, Claimed):
+        app = intake.record
+        return {"key": event["key"], "app_uuid": app.app_uuid, "etag": app.etag, "checks_due": True, "status": None,
+                "members": intake.members}
+    return {"key": event["key"], "app_uuid": intake.app_uuid, "etag": intake.etag, "checks_due": False,
+            "status": str(intake.status), "members": {}}

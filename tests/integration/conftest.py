@@ -10,10 +10,11 @@ import boto3
 import pytest
 from kyc import bootstrap
 from kyc.adapters import aws
-from kyc.adapters.dynamodb import DynamoApplications
+from kyc.adapters.dynamodb import DynamoApplications, plain_item
 from kyc.adapters.s3 import S3DocumentStore
 from kyc.adapters.sns import SnsNotifier
 from kyc.adapters.sqs import SqsLicenseQueue
+from kyc.ports import ApplicationRecord
 from kyc.services.documents import DocumentDeps
 from kyc.services.license_submission import SubmitDeps
 from kyc.settings import get_settings
@@ -40,7 +41,12 @@ class Stack:
     tap_url: str  # an SQS queue subscribed to the notification topic, to read what staff receive
 
     def item(self, app_uuid: str) -> dict | None:
-        return DynamoApplications(get_settings().table).get(app_uuid)
+        """The item as stored, in plain values (the lab's view of the table)."""
+        response = self.dynamodb.get_item(TableName=get_settings().table, Key={"APP_UUID": {"S": app_uuid}})
+        return plain_item(response["Item"]) if "Item" in response else None
+
+    def record(self, app_uuid: str) -> ApplicationRecord | None:
+        return DynamoApplications(get_settings().table).read(app_uuid)
 
     def notifications(self) -> list[dict]:
         messages = self.sqs.receive_message(QueueUrl=self.tap_url, MaxNumberOfMessages=10).get("Messages", [])

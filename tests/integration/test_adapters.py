@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
@@ -16,8 +17,8 @@ from kyc.adapters.s3 import S3DocumentStore
 from kyc.adapters.sns import SnsNotifier
 from kyc.adapters.textract import parse_analyze_id
 from kyc.adapters.validator_http import HttpLicenseValidator
-from kyc.model import Reason, Rejection, ServiceFailure
-from kyc.ports import Condition
+from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, ServiceFailure, Status
+from kyc.ports import Claim
 
 from tests.integration.conftest import BUCKET
 
@@ -39,57 +40,33 @@ def test_upload_etag_is_unquoted(stack):
     assert S3DocumentStore(BUCKET).read_upload("zipped/a.zip", 1024).etag == etag.strip('"')
 
 
-def test_conditional_writes_refuse_stale_updates(stack):
+def test_the_item_holds_the_designs_attributes_with_their_types(stack):
+    """DESIGN §3's item: the CSV fields as strings, the lab's BOOLs, the similarity as a number, the report a map."""
     apps = DynamoApplications("CustomerMetadataTable")
-    assert apps.create({"APP_UUID": "a1", "BUNDLE_ETAG": "e1", "APPLICATION_STATUS": "PROCESSING", "SCORE": 0.5})
-    assert not apps.create({"APP_UUID": "a1"})
-    assert not apps.update("a1", {"APPLICATION_STATUS": "REJECTED"}, Condition(etag="other"))
-    assert not apps.update("a1", {"APPLICATION_STATUS": "REJECTED"}, Condition(statuses=frozenset({"RECEIVED"})))
-    assert apps.update("a1", {"APPLICATION_STATUS": "REJECTED", "MAP": {"x": 1.25}}, Condition(etag="e1"))
-    assert apps.get("a1")["MAP"] == {"x": 1.25} and apps.get("a1")["SCORE"] == 0.5
-    assert not apps.update("missing", {"A": 1}, Condition())
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    fields = {"FIRST_NAME": "Ünïcode", "ZIP_CODE_IN_ADDRESS": "02134"}
+    claim = Claim("a9", "e9", now, now, now + timedelta(days=30), details=fields)
+    assert apps.claim(claim)
+    face = CheckResult(Check.FACE, Outcome.PASS, (), {"similarity": 99.125, "threshold": 80.0, "faces_in_selfie": 1})
+    report = {"ZIP_CODE_IN_ADDRESS": {"match": False, "rule": "zip5", "confidence": 97.5}}
+    details = CheckResult(Check.DETAILS, Outcome.FAIL, (Reason.DETAILS_MISMATCH,), {"fields": report})
+    assert apps.record_result("a9", "e9", face, now) and apps.record_result("a9", "e9", details, now)
+    assert apps.settle("a9", Status.REJECTED, (Reason.DETAILS_MISMATCH,), now, etag="e9")
+    item = stack.dynamodb.get_item(TableName="CustomerMetadataTable", Key={"APP_UUID": {"S": "a9"}})["Item"]
+    assert item["FIRST_NAME"] == {"S": "Ünïcode"} and item["ZIP_CODE_IN_ADDRESS"] == {"S": "02134"}
+    assert item["LICENSE_SELFIE_MATCH"] == {"BOOL": True} and item["LICENSE_DETAILS_MATCH"] == {"BOOL": False}
+    assert "LICENSE_VALIDATION" not in item
+    assert item["FACE_SIMILARITY"] == {"N": "99.125"}
+    assert item["DETAILS_REPORT"]["M"]["ZIP_CODE_IN_ADDRESS"]["M"]["match"] == {"BOOL": False}
+    assert item["APPLICATION_STATUS"] == {"S": "REJECTED"} and item["REASONS"] == {"L": [{"S": "DETAILS_MISMATCH"}]}
+    assert item["EXPIRES_AT"] == {"N": str(int((now + timedelta(days=30)).timestamp()))}
+    assert item["CREATED_AT"] == item["UPDATED_AT"] == {"S": "2026-12-01T12:00:00Z"}
+    assert apps.read("a9").results == {Check.FACE: face, Check.DETAILS: details}
 
 
-def test_every_kind_of_value_a_record_holds_comes_back_as_written(stack):
-    apps = DynamoApplications("CustomerMetadataTable")
-    record = {"APP_UUID": "a9", "TEXT": "Ünïcode", "COUNT": 12, "SIMILARITY": 99.125, "ZERO": 0, "FLAG": False,
-              "NOTHING": None, "REASONS": ["SELFIE_MISMATCH", "UNDERAGE"], "EMPTY": [],
-              "NESTED": {"checks": {"LICENSE_SELFIE_MATCH": "PASS"}, "scores": [0.5, 1]}}
-    assert apps.create(record)
-    assert apps.get("a9") == record
-    stored = stack.dynamodb.get_item(TableName="CustomerMetadataTable", Key={"APP_UUID": {"S": "a9"}})["Item"]
-    assert stored["SIMILARITY"] == {"N": "99.125"} and stored["FLAG"] == {"BOOL": False}
-    with pytest.raises(TypeError):
-        apps.create({"APP_UUID": "a10", "WHEN": object()})
-
-
-def test_markers_are_added_once(stack):
-    apps = DynamoApplications("CustomerMetadataTable")
-    apps.create({"APP_UUID": "a2"})
-    assert apps.add_marker("a2", "notified:X")
-    assert not apps.add_marker("a2", "notified:X")
-    apps.remove_marker("a2", "notified:X")
-    assert apps.add_marker("a2", "notified:X")
-
-
-def test_lease_can_be_taken_only_once_expired(stack):
-    apps = DynamoApplications("CustomerMetadataTable")
-    apps.create({"APP_UUID": "a3", "BUNDLE_ETAG": "e", "LEASE_UNTIL": "2026-01-01T00:01:00Z"})
-    assert not apps.update("a3", {"LEASE_UNTIL": "x"}, Condition(etag="e", lease_expired_at="2026-01-01T00:00:00Z"))
-    assert apps.update("a3", {"LEASE_UNTIL": "x"}, Condition(etag="e", lease_expired_at="2026-01-01T00:02:00Z"))
-
-
-def test_a_conditional_update_can_return_the_item_as_written(stack):
-    apps = DynamoApplications("CustomerMetadataTable")
-    apps.create({"APP_UUID": "a4", "APPLICATION_STATUS": "AWAITING_LICENSE_VALIDATION", "SCORE": 0.5})
-    awaiting = Condition(statuses=frozenset({"AWAITING_LICENSE_VALIDATION"}))
-    assert apps.update_and_read("a4", {"LEASE": "x"}, awaiting) == {
-        "APP_UUID": "a4", "APPLICATION_STATUS": "AWAITING_LICENSE_VALIDATION", "SCORE": 0.5, "LEASE": "x"}
-    assert apps.update_and_read("a4", {"LEASE": "y"}, Condition(statuses=frozenset({"PROCESSING"}))) is None
-    assert apps.update_and_read("missing", {"LEASE": "y"}, awaiting) is None
-    assert apps.get("a4")["LEASE"] == "x"
-    with pytest.raises(ServiceFailure):
-        DynamoApplications("NoSuchTable").update_and_read("a4", {"LEASE": "z"}, awaiting)
+def test_a_table_that_cannot_be_written_is_a_service_failure(stack):
+    with pytest.raises(ServiceFailure, match="ResourceNotFoundException"):
+        DynamoApplications("NoSuchTable").take_validation_lease("a4", datetime.now(UTC), datetime.now(UTC))
 
 
 def test_notifier_makes_its_client_on_the_first_message_only(stack):
@@ -163,7 +140,7 @@ def validator_url():
 
 
 def test_validator_requests_are_signed_with_sigv4(validator_url):
-    result = HttpLicenseValidator(validator_url).validate({"driver_license_id": "D1234567", "state": "CA"})
+    result = HttpLicenseValidator(validator_url, "us-east-1").validate({"driver_license_id": "D1234567", "state": "CA"})
 
     assert result.valid is True and result.reason == "format matches CA"
     (request,) = _Validator.seen
@@ -176,10 +153,10 @@ def test_validator_requests_are_signed_with_sigv4(validator_url):
 def test_validator_errors_are_retried_then_reported_as_a_service_failure(validator_url):
     _Validator.status = 503
     with pytest.raises(ServiceFailure):
-        HttpLicenseValidator(validator_url, timeout=(1, 2)).validate({"driver_license_id": "D1"})
+        HttpLicenseValidator(validator_url, "us-east-1", timeout=(1, 2)).validate({"driver_license_id": "D1"})
     assert len(_Validator.seen) == 4  # the first try and three retries
 
 
 def test_unreachable_validator_is_a_service_failure():
     with pytest.raises(ServiceFailure):
-        HttpLicenseValidator("http://127.0.0.1:9/license", timeout=(0.2, 0.2)).validate({"driver_license_id": "D1"})
+        HttpLicenseValidator("http://127.0.0.1:9/license", "us-east-1", timeout=(0.2, 0.2)).validate({"driver_license_id": "D1"})

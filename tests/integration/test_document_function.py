@@ -6,7 +6,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from kyc.model import ServiceFailure, Status
+from kyc.model import Check, CheckResult, Outcome, ServiceFailure, Status
+from kyc.ports import Claim
+from kyc.services.records import DOCUMENTS_DONE
 from kyc.services.documents import ApplicationBusy
 
 from tests.integration.conftest import BUCKET, load_event
@@ -47,7 +49,7 @@ def test_matching_bundle_is_checked_stored_and_queued(stack, document_deps, face
     assert id_reader.calls == [[f"unzipped/{APP}_license.png"]]
     keys = {o["Key"] for o in stack.s3.list_objects_v2(Bucket=BUCKET, Prefix="unzipped/")["Contents"]}
     assert keys == {f"unzipped/{APP}_details.csv", f"unzipped/{APP}_selfie.png", f"unzipped/{APP}_license.png"}
-    assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}]
+    assert stack.queued() == [{"uuid": APP, "app_uuid": APP}]
     assert stack.notifications() == []
 
 
@@ -105,7 +107,7 @@ def test_hostile_bundle_is_rejected_before_any_paid_call(stack, document_deps, f
 
     item = stack.item(APP)
     assert item["APPLICATION_STATUS"] == "REJECTED" and item["REASONS"] == ["BUNDLE_INVALID"]
-    assert item["REJECTION_DETAIL"]
+    assert item["STATUS_DETAIL"]
     assert faces.calls == [] and id_reader.calls == []
     assert [n["Subject"] for n in stack.notifications()] == [f"Application bundle REJECTED – {APP}"]
     assert stack.queued() == []
@@ -148,7 +150,7 @@ def test_interrupted_run_resumes_without_paying_twice(stack, document_deps, face
     assert len(faces.calls) == 1 and len(id_reader.calls) == 1
     assert len(stack.notifications()) == 1
     # queued by the interrupted run (before staff are told) and again by its retry: SubmitLicense settles it once
-    assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}] * 2
+    assert stack.queued() == [{"uuid": APP, "app_uuid": APP}] * 2
 
 
 class _Meeting:
@@ -242,7 +244,7 @@ def test_a_run_killed_while_queueing_the_licence_is_queued_by_the_retry(stack, d
     later = datetime.now(UTC) + timedelta(seconds=document_deps.settings.lease_seconds + 1)
     document_deps.clock = lambda: later  # the killed run's lease has run out: the platform's retry claims the upload
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
-    assert stack.queued() == [{"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"}]
+    assert stack.queued() == [{"uuid": APP, "app_uuid": APP}]
 
 
 class _Noted:
@@ -275,44 +277,35 @@ def test_the_licence_is_queued_before_staff_are_told_of_a_failed_check(stack, do
     assert len(stack.queued()) == 1 and len(stack.notifications()) == 1
 
 
-class _RecordedWrites:
-    """Applications that note the attribute names of every update."""
+class _RecordedResults:
+    """Applications that note the check of every result recorded."""
 
     def __init__(self, inner):
-        self._inner, self.updates = inner, []
+        self._inner, self.recorded = inner, []
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
 
-    def update(self, app_uuid, values, condition):
-        self.updates.append(dict(values))
-        return self._inner.update(app_uuid, values, condition)
+    def record_result(self, app_uuid, etag, result, now):
+        self.recorded.append(result.check)
+        return self._inner.record_result(app_uuid, etag, result, now)
 
 
-def test_the_last_check_result_known_is_written_with_the_status(stack, document_deps):
-    apps = document_deps.applications = _RecordedWrites(document_deps.applications)
+def test_each_check_result_is_written_once(stack, document_deps):
+    apps = document_deps.applications = _RecordedResults(document_deps.applications)
     stack.upload(APP, bundle(APP))
 
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
 
-    results = ("LICENSE_SELFIE_MATCH_RESULT", "LICENSE_DETAILS_MATCH_RESULT")
-    assert [sum(name in update for update in apps.updates) for name in results] == [1, 1]  # each written once
-    decided = [u for u in apps.updates if u.get("APPLICATION_STATUS") == "AWAITING_LICENSE_VALIDATION"]
-    assert len(decided) == 1 and sum(name in decided[0] for name in results) == 1
+    assert sorted(apps.recorded) == sorted([Check.FACE, Check.DETAILS])
     assert stack.item(APP)["LICENSE_SELFIE_MATCH"] is True and stack.item(APP)["LICENSE_DETAILS_MATCH"] is True
 
 
 def test_concurrent_duplicate_is_told_to_retry_later(stack, document_deps):
     stack.upload(APP, bundle(APP))
     etag = stack.s3.head_object(Bucket=BUCKET, Key=f"zipped/{APP}.zip")["ETag"].strip('"')
-    document_deps.applications.create(
-        {
-            "APP_UUID": APP,
-            "BUNDLE_ETAG": etag,
-            "APPLICATION_STATUS": "PROCESSING",
-            "LEASE_UNTIL": "2999-01-01T00:00:00Z",
-        }
-    )
+    now = datetime.now(UTC)
+    document_deps.applications.claim(Claim(APP, etag, now, now + timedelta(days=1), now + timedelta(days=30)))
 
     with pytest.raises(ApplicationBusy):
         document.handle(EVENT, document_deps)
@@ -333,24 +326,23 @@ def test_another_bundle_for_a_used_application_id_is_refused(stack, document_dep
     assert "DUPLICATE_APPLICATION" in notes[0]["Message"]
 
 
-def test_statuses_move_forward_only(stack, document_deps):
+def test_a_rerun_of_the_document_steps_never_moves_a_decided_status_back(stack, document_deps, faces):
     stack.upload(APP, bundle(APP))
     document.handle(EVENT, document_deps)
-    document_deps.applications.update(APP, {"APPLICATION_STATUS": str(Status.APPROVED)}, _any())
+    apps, now = document_deps.applications, datetime.now(UTC)
+    valid = CheckResult(Check.VALIDATION, Outcome.PASS)
+    assert apps.settle_validation(APP, valid, Status.APPROVED, (), now)
+    apps.unmark(APP, DOCUMENTS_DONE)  # as if the first run had died before marking its steps done
+    document_deps.clock = lambda: now + timedelta(minutes=10)  # its lease has run out
 
-    document.handle(EVENT, document_deps)
+    assert document.handle(EVENT, document_deps) == {"statuses": ["APPROVED"]}
 
     assert stack.item(APP)["APPLICATION_STATUS"] == "APPROVED"
-
-
-def _any():
-    from kyc.ports import Condition
-
-    return Condition()
+    assert len(faces.calls) == 1
 
 
 def test_a_paid_result_is_written_patiently_rather_than_paid_for_again(stack, document_deps, faces):
-    document_deps.applications = FlakyResultWrites(document_deps.applications, "LICENSE_SELFIE_MATCH_RESULT", failures=2)
+    document_deps.applications = FlakyResultWrites(document_deps.applications, Check.FACE, failures=2)
     stack.upload(APP, bundle(APP))
 
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
@@ -368,17 +360,17 @@ class _TellsWhenDetailsRecorded:
     def __getattr__(self, name):
         return getattr(self._inner, name)
 
-    def update(self, app_uuid, values, condition):
-        written = self._inner.update(app_uuid, values, condition)
-        if "LICENSE_DETAILS_MATCH_RESULT" in values:
+    def record_result(self, app_uuid, etag, result, now):
+        written = self._inner.record_result(app_uuid, etag, result, now)
+        if result.check is Check.DETAILS:
             self._event.set()
         return written
 
 
-def test_the_last_result_is_written_with_the_status_as_patiently(stack, document_deps, faces):
+def test_the_last_result_is_written_as_patiently(stack, document_deps, faces):
     details_recorded = threading.Event()
     document_deps.applications = FlakyResultWrites(
-        _TellsWhenDetailsRecorded(document_deps.applications, details_recorded), "LICENSE_SELFIE_MATCH_RESULT", failures=2
+        _TellsWhenDetailsRecorded(document_deps.applications, details_recorded), Check.FACE, failures=2
     )
     document_deps.faces = _AnswersAfter(faces, details_recorded)  # the face result is the last one known
     stack.upload(APP, bundle(APP))

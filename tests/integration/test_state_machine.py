@@ -112,8 +112,8 @@ def workflow(stack, faces, id_reader):
     deps = {
         "UnzipLambdaFunction": IntakeDeps(store, apps, notifier, settings),
         "WriteToDynamoLambdaFunction": DetailsRecordDeps(store, apps),
-        "CompareFacesLambdaFunction": FaceCheckDeps(apps, faces, settings),
-        "CompareDetailsLambdaFunction": DetailsCheckDeps(apps, id_reader, settings),
+        "CompareFacesLambdaFunction": FaceCheckDeps(applications=apps, settings=settings, faces=faces),
+        "CompareDetailsLambdaFunction": DetailsCheckDeps(applications=apps, settings=settings, id_reader=id_reader),
         "DecideLambdaFunction": ConclusionDeps(apps, notifier),
         "RecordErrorLambdaFunction": FailureDeps(apps, notifier, settings),
     }
@@ -266,7 +266,7 @@ def test_a_task_failing_for_good_ends_in_error_with_a_notification(workflow, fac
     assert store.reads == 4  # the first attempt and three retries
     item = workflow.stack.item(APP)
     assert (item["APPLICATION_STATUS"], item["REASONS"]) == ("ERROR", ["SERVICE_ERROR"])
-    assert item["ERROR_DETAIL"] == "step WriteToDynamo failed: ServiceFailure"
+    assert item["STATUS_DETAIL"] == "step WriteToDynamo failed: ServiceFailure"
     assert faces.calls == [] and id_reader.calls == []
     (note,) = workflow.stack.notifications()
     assert note["Subject"] == f"Application processing ERROR – {APP}"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
-from kyc.model import Status
+from kyc.model import Check, CheckResult, Outcome, Reason, Status
+from kyc.ports import Claim
 
 from tests.integration.conftest import load_event
 from tests.support.fakes import FlakyResultWrites
@@ -17,15 +19,14 @@ APP = json.loads(EVENT["Records"][0]["body"])["app_uuid"]
 
 
 def awaiting(stack, deps, face="PASS", details="PASS", app=APP):
-    deps.applications.create(
-        {
-            "APP_UUID": app,
-            "BUNDLE_ETAG": "etag",
-            "APPLICATION_STATUS": str(Status.AWAITING_LICENSE_VALIDATION),
-            "LICENSE_SELFIE_MATCH_RESULT": {"outcome": face, "reasons": [] if face == "PASS" else ["SELFIE_MISMATCH"]},
-            "LICENSE_DETAILS_MATCH_RESULT": {"outcome": details, "reasons": []},
-        }
-    )
+    """An application whose document checks are recorded and whose licence validation is due."""
+    apps, now = deps.applications, datetime.now(UTC)
+    recorded = {"DOCUMENT_NUMBER": "D1234567", "STATE_IN_ADDRESS": "CA"}
+    apps.claim(Claim(app, "etag", now, now, now + timedelta(days=30), details=recorded))
+    face_reasons = () if face == "PASS" else (Reason.SELFIE_MISMATCH,)
+    apps.record_result(app, "etag", CheckResult(Check.FACE, Outcome(face), face_reasons), now)
+    apps.record_result(app, "etag", CheckResult(Check.DETAILS, Outcome(details)), now)
+    apps.settle(app, Status.AWAITING_LICENSE_VALIDATION, face_reasons, now, etag="etag")
 
 
 def test_valid_licence_approves_the_application(stack, submit_deps, validator):
@@ -110,7 +111,7 @@ def test_validator_outage_is_retried_then_recorded_as_error(stack, submit_deps, 
 
 def test_the_validator_result_is_written_patiently_rather_than_paid_for_again(stack, submit_deps, validator):
     awaiting(stack, submit_deps)
-    submit_deps.applications = FlakyResultWrites(submit_deps.applications, "LICENSE_VALIDATION_RESULT", failures=2)
+    submit_deps.applications = FlakyResultWrites(submit_deps.applications, Check.VALIDATION, failures=2)
 
     assert submit.handle(EVENT, LambdaContext(), submit_deps) == {"batchItemFailures": []}
 

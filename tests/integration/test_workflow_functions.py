@@ -65,7 +65,8 @@ def test_unzip_claims_the_upload_and_stores_its_members(stack, ports):
         "status": None,
     }
     item = stack.item(APP)
-    assert (item["APPLICATION_STATUS"], item["BUNDLE_ETAG"]) == ("RECEIVED", state["etag"])
+    assert (item["APPLICATION_STATUS"], item["BUNDLE_ETAG"]) == ("PROCESSING", state["etag"])
+    assert {name: item[name] for name in APPLICANT} == APPLICANT  # recorded with the claim
     for key in state["members"].values():
         stack.s3.head_object(Bucket=get_settings().bucket, Key=key)
 
@@ -93,8 +94,8 @@ def test_compare_faces_records_its_result_and_never_pays_twice(stack, ports, fac
     state = unzipped(stack, ports)
     faces.similarity = 41.0
 
-    first = compare_faces.handle(state, FaceCheckDeps(apps, faces, settings))
-    again = compare_faces.handle(state, FaceCheckDeps(apps, faces, settings))
+    first = compare_faces.handle(state, FaceCheckDeps(applications=apps, settings=settings, faces=faces))
+    again = compare_faces.handle(state, FaceCheckDeps(applications=apps, settings=settings, faces=faces))
 
     assert first == again == {"check": "LICENSE_SELFIE_MATCH", "outcome": "FAIL"}
     assert faces.calls == [(f"unzipped/{APP}_license.png", f"unzipped/{APP}_selfie.png")]
@@ -107,7 +108,7 @@ def test_compare_details_reads_the_details_from_the_item(stack, ports, id_reader
     state = unzipped(stack, ports)
     write_to_dynamo.handle(state, DetailsRecordDeps(store, apps))
 
-    result = compare_details.handle(state, DetailsCheckDeps(apps, id_reader, settings))
+    result = compare_details.handle(state, DetailsCheckDeps(applications=apps, settings=settings, id_reader=id_reader))
 
     assert result == {"check": "LICENSE_DETAILS_MATCH", "outcome": "PASS"}
     assert id_reader.calls == [[f"unzipped/{APP}_license.png"]]
@@ -118,7 +119,7 @@ def test_decide_records_a_branch_that_failed_for_good_as_an_error_and_tells_staf
     store, apps, notifier, settings = ports
     state = unzipped(stack, ports)
     write_to_dynamo.handle(state, DetailsRecordDeps(store, apps))
-    compare_faces.handle(state, FaceCheckDeps(apps, faces, settings))
+    compare_faces.handle(state, FaceCheckDeps(applications=apps, settings=settings, faces=faces))
     event = task_event("sfn_decide_8d247914.json", state["etag"])  # CompareDetails failed: Lambda.ServiceException
 
     decision = decide.handle(event, ConclusionDeps(apps, notifier))
@@ -138,15 +139,15 @@ def test_decide_hands_the_license_message_to_validate_send(stack, ports, faces, 
     state = unzipped(stack, ports)
     write_to_dynamo.handle(state, DetailsRecordDeps(store, apps))
     checks = [
-        compare_faces.handle(state, FaceCheckDeps(apps, faces, settings)),
-        compare_details.handle(state, DetailsCheckDeps(apps, id_reader, settings)),
+        compare_faces.handle(state, FaceCheckDeps(applications=apps, settings=settings, faces=faces)),
+        compare_details.handle(state, DetailsCheckDeps(applications=apps, settings=settings, id_reader=id_reader)),
     ]
 
     decision = decide.handle({**state, "checks": checks}, ConclusionDeps(apps, notifier))
 
     assert decision == {
         "status": "AWAITING_LICENSE_VALIDATION",
-        "message": {"driver_license_id": "Y7654321", "uuid": APP, "app_uuid": APP, "state": "CA"},
+        "message": {"uuid": APP, "app_uuid": APP},  # a pointer: no personal value in the execution's history
     }
     assert stack.item(APP)["MARKERS"] == {"document-done"}
     assert stack.queued() == [] and stack.notifications() == []  # ValidateSend sends it, not Decide
@@ -163,7 +164,7 @@ def test_record_error_ends_a_claimed_application_in_error_and_tells_staff_once(s
     assert first == again == {"status": "ERROR"}
     item = stack.item(APP)
     assert (item["APPLICATION_STATUS"], item["REASONS"]) == ("ERROR", ["SERVICE_ERROR"])
-    assert item["ERROR_DETAIL"] == "step WriteToDynamo failed: ServiceFailure"
+    assert item["STATUS_DETAIL"] == "step WriteToDynamo failed: ServiceFailure"
     assert [n["Subject"] for n in stack.notifications()] == [f"Application processing ERROR – {APP}"]
 
 

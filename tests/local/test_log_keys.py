@@ -7,22 +7,24 @@ import json
 import logging
 import threading
 from contextvars import Context
+from datetime import UTC, datetime, timedelta
 
 from aws_lambda_powertools import Logger
 from kyc.observability import logger as handlers_logger
 from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps, both_checks
-from kyc.services.records import Application
+from kyc.adapters.memory import MemoryApplications
+from kyc.ports import ApplicationRecord, Claim
 from kyc.settings import get_settings
 
 from kyc_local import log_keys
 from tests.support.fakes import FakeFaces, FakeIdReader
 
 
-class _AcceptingApplications:
-    """Applications that take every write (what is written is not what this test is about)."""
-
-    def update(self, *_: object) -> bool:
-        return True
+def _claimed_application(applications: MemoryApplications) -> ApplicationRecord:
+    now = datetime.now(UTC)
+    record = applications.claim(Claim("log-keys-app", "etag", now, now, now + timedelta(days=1)))
+    assert record is not None
+    return record
 
 
 def test_each_invocation_keeps_its_own_keys_and_uninstalling_restores_the_process_keys():
@@ -59,14 +61,16 @@ def test_the_checks_log_from_their_threads_with_the_invocation_s_keys():
     out = io.StringIO()
     handler, formatter = handlers_logger.registered_handler, handlers_logger.registered_formatter
     previous = handler.setStream(out)
-    settings, applications = get_settings(), _AcceptingApplications()
-    app = Application("log-keys-app", "etag", {}, {})
+    settings, applications = get_settings(), MemoryApplications()
+    app = _claimed_application(applications)
 
     def invocation() -> None:
         handlers_logger.append_keys(function_request_id="request-1")
         both_checks(app, {"selfie": "s", "license": "l"},
-                    FaceCheckDeps(applications, FakeFaces(failure="ThrottlingException"), settings),
-                    DetailsCheckDeps(applications, FakeIdReader({}, failure="ThrottlingException"), settings))
+                    FaceCheckDeps(applications=applications, settings=settings,
+                                  faces=FakeFaces(failure="ThrottlingException")),
+                    DetailsCheckDeps(applications=applications, settings=settings,
+                                     id_reader=FakeIdReader({}, failure="ThrottlingException")))
 
     log_keys.install(formatter)
     try:

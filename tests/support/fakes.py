@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from kyc.model import FaceComparison, FieldReading, IdDocument, ServiceFailure, ValidationResult
+from kyc.model import Check, CheckResult, FaceComparison, FieldReading, IdDocument, ServiceFailure, ValidationResult
 
 
 @dataclass
@@ -69,17 +70,24 @@ class FlakyNotifier:
 
 
 class FlakyResultWrites:
-    """Applications whose first `failures` writes of the attribute `result` fail, as DynamoDB does when the client's
-    retry quota is spent under throttling."""
+    """Applications whose first `failures` writes of `check`'s result fail, as DynamoDB does when the client's retry
+    quota is spent under throttling."""
 
-    def __init__(self, inner: Any, result: str, failures: int):
-        self._inner, self._result, self.failures = inner, result, failures
+    def __init__(self, inner: Any, check: Check, failures: int):
+        self._inner, self._check, self.failures = inner, check, failures
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
-    def update(self, app_uuid: str, values: dict[str, Any], condition: Any) -> bool:
-        if self._result in values and self.failures:
+    def record_result(self, app_uuid: str, etag: str, result: CheckResult, now: datetime) -> bool:
+        self._fail_if(result)
+        return bool(self._inner.record_result(app_uuid, etag, result, now))
+
+    def settle_validation(self, app_uuid: str, result: CheckResult, *args: Any) -> bool:
+        self._fail_if(result)
+        return bool(self._inner.settle_validation(app_uuid, result, *args))
+
+    def _fail_if(self, result: CheckResult) -> None:
+        if result.check is self._check and self.failures:
             self.failures -= 1
             raise ServiceFailure("dynamodb", "ThrottlingException")
-        return self._inner.update(app_uuid, values, condition)

@@ -84,7 +84,7 @@ def submit_license_dependencies() -> SubmitDeps:
     settings = get_settings()
     return SubmitDeps(
         applications=DynamoApplications(settings.table),
-        validator=HttpLicenseValidator(settings.validator_url),
+        validator=HttpLicenseValidator(settings.validator_url, settings.region),
         notifier=SnsNotifier(settings.topic_arn),
         settings=settings,
     )
@@ -140,7 +140,7 @@ def compare_faces_dependencies() -> FaceCheckDeps:
 
     settings = get_settings()
     return FaceCheckDeps(
-        applications=DynamoApplications(settings.table), faces=RekognitionFaces(settings.bucket), settings=settings
+        applications=DynamoApplications(settings.table), settings=settings, faces=RekognitionFaces(settings.bucket)
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,6 +20,11 @@ DETAIL_FIELDS = (
 
 Details = dict[str, str]
 """The applicant's eight CSV fields, by DETAIL_FIELDS name."""
+
+
+def iso(moment: datetime) -> str:
+    """A moment as recorded: ISO-8601 UTC to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Status(StrEnum):

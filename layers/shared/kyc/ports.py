@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
-from kyc.model import FaceComparison, IdDocument, ValidationResult
+from kyc.model import (
+    Check,
+    CheckResult,
+    Details,
+    FaceComparison,
+    IdDocument,
+    Reason,
+    Rejection,
+    Status,
+    ValidationResult,
+)
 
 
 @dataclass(frozen=True)
@@ -54,30 +65,73 @@ class LicenseValidator(Protocol):
 
 
 @dataclass(frozen=True)
-class Condition:
-    """What must hold for a conditional write: the bundle's ETag, the current status, an expired lease."""
+class ApplicationRecord:
+    """One application as recorded: what every step and every reader (status, console) works from."""
 
-    etag: str | None = None
-    statuses: frozenset[str] | None = None
-    lease_expired_at: str | None = None  # the lease attribute must not be later than this ISO timestamp
-    lease: str = "LEASE_UNTIL"  # the lease: the document steps' (LEASE_UNTIL) or the validator call's
+    app_uuid: str
+    etag: str  # the bundle the application was claimed for
+    status: Status
+    reasons: tuple[Reason, ...] = ()
+    details: Details = field(default_factory=dict)
+    results: dict[Check, CheckResult] = field(default_factory=dict)
+    effects: frozenset[str] = frozenset()  # effects marked done exactly once (notifications, the document steps)
+    status_detail: str | None = None  # why a bundle was refused or a step failed: short, never personal
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A new application for an upload: the bundle's details when it passed every rule, or why it was refused."""
+
+    app_uuid: str
+    etag: str
+    now: datetime
+    lease_until: datetime
+    expires_at: datetime  # personal data is not kept past this
+    details: Details = field(default_factory=dict)
+    rejection: Rejection | None = None
 
 
 class Applications(Protocol):
-    """CustomerMetadataTable: one item per application, written only under conditions."""
+    """The application record (CustomerMetadataTable). Every write is conditional and enforces kyc.lifecycle: a
+    write whose condition does not hold changes nothing and answers False."""
 
-    def get(self, app_uuid: str) -> dict[str, Any] | None: ...
+    def read(self, app_uuid: str) -> ApplicationRecord | None: ...
 
-    def create(self, item: dict[str, Any]) -> bool:
-        """Put the item unless one with its APP_UUID exists; False when it exists."""
+    def claim(self, claim: Claim) -> ApplicationRecord | None:
+        """Record a new application (PROCESSING with its details, or REJECTED); None when the id is taken."""
 
-    def update(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> bool:
-        """Set the values when the condition holds; False when it does not."""
+    def take_upload_lease(self, app_uuid: str, etag: str, now: datetime, until: datetime) -> bool:
+        """Lease the document steps of this bundle to the caller, unless another run holds the lease."""
 
-    def update_and_read(self, app_uuid: str, values: dict[str, Any], condition: Condition) -> dict[str, Any] | None:
-        """Set the values when the condition holds and return the whole item as written; None when it does not."""
+    def release_upload_lease(self, app_uuid: str, etag: str, now: datetime) -> None: ...
 
-    def add_marker(self, app_uuid: str, marker: str) -> bool:
-        """Add a marker to the item's MARKERS set; False when it was already there (the effect happened)."""
+    def record_details(self, app_uuid: str, etag: str, details: Details, now: datetime) -> bool:
+        """The applicant's details, while the document checks are open; the application PROCESSING."""
 
-    def remove_marker(self, app_uuid: str, marker: str) -> None: ...
+    def record_result(self, app_uuid: str, etag: str, result: CheckResult, now: datetime) -> bool:
+        """A document check's result, while the document checks are open (kyc.lifecycle.RECORDABLE)."""
+
+    def settle(
+        self, app_uuid: str, status: Status, reasons: tuple[Reason, ...], now: datetime, *,
+        etag: str | None = None, detail: str | None = None,
+    ) -> bool:
+        """Move the status forward (kyc.lifecycle.NEXT), for this bundle when `etag` is given."""
+
+    def take_validation_lease(self, app_uuid: str, now: datetime, until: datetime) -> ApplicationRecord | None:
+        """The record of an application awaiting its licence validation, leased to the caller; None when there is
+        no such application or another caller holds the lease."""
+
+    def settle_validation(
+        self, app_uuid: str, result: CheckResult, status: Status, reasons: tuple[Reason, ...], now: datetime
+    ) -> bool:
+        """The validator's result and the final status it gives, in one write, while the application awaits it."""
+
+    def release_validation_lease(self, app_uuid: str, now: datetime) -> None: ...
+
+    def mark_done(self, app_uuid: str, effect: str) -> bool:
+        """Mark an effect done; False when it was done already (the caller must not repeat it)."""
+
+    def unmark(self, app_uuid: str, effect: str) -> None:
+        """Forget an effect whose doing failed, so that a retry does it."""

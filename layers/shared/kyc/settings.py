@@ -1,54 +1,122 @@
-"""Settings, read from the environment on first use (never at import time) and checked once."""
+"""Settings: one checked model of the environment, read on first use (never at import time).
+
+Every environment variable the core reads is declared here, with its parser and default. Each function's template
+entry sets only the variables that function needs, so a variable without a default is checked when it is read: a
+missing one is a SettingsError naming it. Every variable that is set is parsed when the settings are first read, so a
+malformed value fails the first invocation with its name, whichever setting the code reads first.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from functools import cache
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+class SettingsError(RuntimeError):
+    """A setting the function needs is missing or malformed; the message names its variable."""
+
+
+class Variable(Generic[T]):
+    """One environment variable: its name, how it is parsed and checked, and its default (None: required)."""
+
+    def __init__(self, name: str, parse: Callable[[str], T], default: str | None = None):
+        self.name, self.parse, self.default = name, parse, default
+
+    def __get__(self, settings: Settings, owner: type[Settings] | None = None) -> T:
+        return settings.value(self)
+
+
+def _text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is empty")
+    return value.strip()
+
+
+def _number(low: float, high: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        number = float(value)
+        if not low <= number <= high:
+            raise ValueError(f"must be from {low:g} to {high:g}")
+        return number
+
+    return parse
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"must be from {low} to {high}")
+        return number
+
+    return parse
+
+
+def _flag(value: str) -> bool:
+    word = value.strip().lower()
+    if word not in {"1", "true", "yes", "0", "false", "no", ""}:
+        raise ValueError("must be true or false")
+    return word in {"1", "true", "yes"}
+
+
+def _licence_list(value: str) -> frozenset[str]:
+    return frozenset("".join(ch for ch in item if ch.isalnum()).upper() for item in value.split(",") if item.strip())
+
+
 class Settings:
-    bucket: str
-    table: str
-    topic_arn: str
-    queue_url: str
-    validator_url: str
-    state_machine_arn: str
-    similarity_threshold: float
-    confidence_floor: float
-    retention_days: int
-    minimum_age: int
-    lease_seconds: int
-    max_receives: int
-    test_mode: bool
-    revoked_licenses: frozenset[str]
+    """The functions' configuration, from the environment the template gives each function."""
+
+    bucket = Variable("DOCUMENT_BUCKET", _text)
+    table = Variable("CUSTOMER_TABLE", _text)
+    topic_arn = Variable("NOTIFICATION_TOPIC_ARN", _text)
+    queue_url = Variable("LICENSE_QUEUE_URL", _text)
+    validator_url = Variable("VALIDATOR_URL", _text)
+    state_machine_arn = Variable("STATE_MACHINE_ARN", _text)
+    region = Variable("AWS_REGION", _text)
+    similarity_threshold = Variable("SIMILARITY_THRESHOLD", _number(0, 100), "80")
+    confidence_floor = Variable("DETAILS_CONFIDENCE_FLOOR", _number(0, 100), "50")
+    retention_days = Variable("RETENTION_DAYS", _whole(1, 3650), "30")
+    minimum_age = Variable("MINIMUM_AGE", _whole(0, 120), "18")
+    lease_seconds = Variable("LEASE_SECONDS", _whole(1, 3600), "90")
+    max_receives = Variable("MAX_RECEIVES", _whole(1, 1000), "5")
+    test_mode = Variable("TEST_MODE", _flag, "false")
+    revoked_licenses = Variable("REVOKED_LICENSES", _licence_list, "")
+    aws_connect_timeout = Variable("AWS_CONNECT_TIMEOUT", _number(0.1, 60), "3")
+    aws_read_timeout = Variable("AWS_READ_TIMEOUT", _number(0.1, 900), "20")
+    aws_max_attempts = Variable("AWS_MAX_ATTEMPTS", _whole(1, 10), "4")
+
+    def __init__(self, environ: Mapping[str, str]):
+        self._values: dict[str, Any] = {}
+        for variable in _variables():
+            raw = environ.get(variable.name, variable.default)
+            if raw is None:
+                continue
+            try:
+                self._values[variable.name] = variable.parse(raw)
+            except ValueError as error:
+                raise SettingsError(f"{variable.name} is malformed: {error}") from None
+
+    def value(self, variable: Variable[T]) -> T:
+        try:
+            parsed: T = self._values[variable.name]
+        except KeyError:
+            raise SettingsError(f"{variable.name} is not set") from None
+        return parsed
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "false").strip().lower() in {"1", "true", "yes"}
+@cache
+def _variables() -> tuple[Variable[Any], ...]:
+    return tuple(value for value in vars(Settings).values() if isinstance(value, Variable))
 
 
 @cache
 def get_settings() -> Settings:
-    env = os.environ.get
-    return Settings(
-        bucket=env("DOCUMENT_BUCKET", ""),
-        table=env("CUSTOMER_TABLE", ""),
-        topic_arn=env("NOTIFICATION_TOPIC_ARN", ""),
-        queue_url=env("LICENSE_QUEUE_URL", ""),
-        validator_url=env("VALIDATOR_URL", ""),
-        state_machine_arn=env("STATE_MACHINE_ARN", ""),
-        similarity_threshold=float(env("SIMILARITY_THRESHOLD", "80")),
-        confidence_floor=float(env("DETAILS_CONFIDENCE_FLOOR", "50")),
-        retention_days=int(env("RETENTION_DAYS", "30")),
-        minimum_age=int(env("MINIMUM_AGE", "18")),
-        lease_seconds=int(env("LEASE_SECONDS", "90")),
-        max_receives=int(env("MAX_RECEIVES", "5")),
-        test_mode=_flag("TEST_MODE"),
-        revoked_licenses=frozenset(
-            "".join(ch for ch in item if ch.isalnum()).upper()
-            for item in env("REVOKED_LICENSES", "").split(",")
-            if item.strip()
-        ),
-    )
+    """The settings of this process, read and checked once, on first use."""
+    environ = dict(os.environ)
+    if "AWS_REGION" not in environ and "AWS_DEFAULT_REGION" in environ:
+        environ["AWS_REGION"] = environ["AWS_DEFAULT_REGION"]
+    return Settings(environ)

@@ -5,7 +5,6 @@ adapters use."""
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import cache
 
@@ -13,6 +12,7 @@ import botocore.session
 from botocore.config import Config
 
 from kyc.observability import trace_library
+from kyc.settings import get_settings
 
 _creating = threading.Lock()  # a botocore session is not thread-safe; a client made on first use may race another
 
@@ -31,10 +31,11 @@ def _session() -> botocore.session.Session:
 @cache
 def client(service: str):
     trace_library("botocore")
+    settings = get_settings()
     config = Config(
-        connect_timeout=float(os.environ.get("AWS_CONNECT_TIMEOUT", "3")),
-        read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "20")),
-        retries={"mode": "standard", "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "4"))},
+        connect_timeout=settings.aws_connect_timeout,
+        read_timeout=settings.aws_read_timeout,
+        retries={"mode": "standard", "max_attempts": settings.aws_max_attempts},
     )
     with _creating:
         return _session().create_client(service, config=config)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import requests
@@ -26,13 +25,13 @@ def _session() -> requests.Session:
 
 
 class HttpLicenseValidator:
-    def __init__(self, url: str, timeout: tuple[float, float] = (3.05, 10.0)):
+    def __init__(self, url: str, region: str, timeout: tuple[float, float] = (3.05, 10.0)):
         trace_library("requests")
         self._url = url
         self._timeout = timeout
         self._client = _session()
         self._credentials = aws.session().get_credentials()
-        self._region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+        self._region = region
 
     def validate(self, request: dict[str, Any]) -> ValidationResult:
         body = json.dumps(request)

@@ -1,4 +1,7 @@
-"""The second document step: the applicant's details on the application item (the lab's WriteToDynamo)."""
+"""The second document step of part 2 (the lab's WriteToDynamo): the stored details CSV on the application.
+
+Part 1 records the details with the claim; part 2 records them again from what Unzip stored, as the lab's step does.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kyc.applicant import parse_details
-from kyc.model import Details, Status
-from kyc.ports import Applications, Condition, DocumentStore
-from kyc.services.records import OPEN, iso
+from kyc.ports import Applications, DocumentStore
 
 MAX_CSV_BYTES = 64 * 1024  # the stored CSV: eight values of at most 200 characters, and their names
 
@@ -21,18 +22,8 @@ class DetailsRecordDeps:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
-def record_details(
-    app_uuid: str, etag: str, details: Details, applications: Applications, clock: Callable[[], datetime]
-) -> None:
-    """The eight CSV fields on the item, and the application PROCESSING."""
-    applications.update(
-        app_uuid,
-        {**details, "APPLICATION_STATUS": str(Status.PROCESSING), "UPDATED_AT": iso(clock())},
-        Condition(etag=etag, statuses=OPEN),
-    )
-
-
-def record_stored_details(app_uuid: str, etag: str, details_key: str, deps: DetailsRecordDeps) -> None:
-    """Record the details CSV the first step stored in unzipped/ (it passed every rule there already)."""
+def record_stored_details(app_uuid: str, etag: str, details_key: str, deps: DetailsRecordDeps) -> bool:
+    """Record the details CSV the first step stored in unzipped/ (it passed every rule there already); False when
+    the document checks are decided already."""
     stored = deps.store.read_upload(details_key, MAX_CSV_BYTES)
-    record_details(app_uuid, etag, parse_details(stored.body), deps.applications, deps.clock)
+    return deps.applications.record_details(app_uuid, etag, parse_details(stored.body), deps.clock())

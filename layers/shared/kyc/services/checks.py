@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,94 +12,86 @@ from kyc.document_checks import assess_license
 from kyc.faces import decide_face
 from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, ServiceFailure
 from kyc.observability import logger
-from kyc.ports import Applications, FaceComparer, IdReader
-from kyc.services.records import Application, load_application, record_result
+from kyc.ports import ApplicationRecord, Applications, FaceComparer, IdReader
+from kyc.services.records import claimed, record_result
 from kyc.settings import Settings
 
 
-@dataclass
-class FaceCheckDeps:
-    applications: Applications
-    faces: FaceComparer
-    settings: Settings
+@dataclass(kw_only=True)
+class CheckDeps:
+    """What both checks need: the record, the settings and the clock."""
 
-
-@dataclass
-class DetailsCheckDeps:
     applications: Applications
-    id_reader: IdReader
     settings: Settings
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
-def face_check(app: Application, members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
-    """The selfie against the licence photo: the result an earlier run recorded, else CompareFaces now."""
-    if Check.FACE in app.recorded:
-        return app.recorded[Check.FACE]
-    return record_result(app.app_uuid, app.etag, _compare_faces(members, deps), deps.applications)
+@dataclass(kw_only=True)
+class FaceCheckDeps(CheckDeps):
+    faces: FaceComparer
 
 
-def details_check(app: Application, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
-    """The CSV against the licence (AnalyzeID): the result an earlier run recorded, else AnalyzeID now."""
-    if Check.DETAILS in app.recorded:
-        return app.recorded[Check.DETAILS]
-    return record_result(app.app_uuid, app.etag, _assess_license(app, members, deps), deps.applications)
+@dataclass(kw_only=True)
+class DetailsCheckDeps(CheckDeps):
+    id_reader: IdReader
+
+
+def face_check(app: ApplicationRecord, members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
+    """The selfie against the licence photo: the result an earlier run recorded, else CompareFaces now, recorded."""
+    if Check.FACE in app.results:
+        return app.results[Check.FACE]
+    return _recorded(app, _compare_faces(members, deps), deps)
+
+
+def details_check(app: ApplicationRecord, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
+    """The CSV against the licence: the result an earlier run recorded, else AnalyzeID now, recorded."""
+    if Check.DETAILS in app.results:
+        return app.results[Check.DETAILS]
+    return _recorded(app, _assess_license(app, members, deps), deps)
 
 
 def both_checks(
-    app: Application, members: dict[str, str], face: FaceCheckDeps, details: DetailsCheckDeps
-) -> tuple[list[CheckResult], CheckResult | None]:
+    app: ApplicationRecord, members: dict[str, str], face: FaceCheckDeps, details: DetailsCheckDeps
+) -> list[CheckResult]:
     """Part 1: the face and details checks at once (independent services, as part 2's Parallel state runs them).
 
-    Returns both results, and the one not recorded yet: the last to be known, which the status write records with
-    it (`conclusion.conclude`). The first is recorded while the other check runs; one check failing never loses the
-    other's paid result. Each check runs in a copy of the invocation's context, its log keys with it.
+    Each is recorded as soon as it is known: one check failing never loses the other's paid result. Each runs in a
+    copy of the invocation's context, so that its log lines carry the invocation's keys.
     """
-    due = {
-        check: run
-        for check, run in (
-            (Check.FACE, lambda: _compare_faces(members, face)),
-            (Check.DETAILS, lambda: _assess_license(app, members, details)),
-        )
-        if check not in app.recorded
-    }
-    results, failures, last = dict(app.recorded), [], None
-    if due:
-        with ThreadPoolExecutor(max_workers=len(due), thread_name_prefix="check") as pool:
-            futures = {pool.submit(copy_context().run, run): check for check, run in due.items()}
-            running = len(futures)
-            for done in as_completed(futures):
-                running -= 1
-                try:
-                    result = done.result()
-                    if running or failures:
-                        record_result(app.app_uuid, app.etag, result, face.applications)
-                    else:
-                        last = result
-                    results[futures[done]] = result
-                except Exception as failure:  # noqa: BLE001 (raised below, once the other result is recorded)
-                    failures.append(failure)
-    if failures:
-        raise failures[0]
-    return [results[Check.FACE], results[Check.DETAILS]], last
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="check") as pool:
+        running = [
+            pool.submit(copy_context().run, face_check, app, members, face),
+            pool.submit(copy_context().run, details_check, app, members, details),
+        ]
+    return [future.result() for future in running]  # the first failure, once both have ended
 
 
 def face_step(app_uuid: str, etag: str, members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
-    """The face check as a task of its own: what it needs is read from the item."""
-    return face_check(load_application(app_uuid, etag, deps.applications), members, deps)
+    """The face check as a task of its own (part 2): what it needs is read from the record."""
+    return face_check(claimed(app_uuid, etag, deps.applications), members, deps)
 
 
 def details_step(app_uuid: str, etag: str, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
-    """The details check as a task of its own: the applicant's details are read from the item."""
-    return details_check(load_application(app_uuid, etag, deps.applications), members, deps)
+    """The details check as a task of its own (part 2): the applicant's details are read from the record."""
+    return details_check(claimed(app_uuid, etag, deps.applications), members, deps)
 
 
-def service_error(check: Check, service: str, detail: str) -> CheckResult:
+def _recorded(app: ApplicationRecord, result: CheckResult, deps: CheckDeps) -> CheckResult:
+    record_result(deps.applications, app.app_uuid, app.etag, result, deps.clock())
+    return result
+
+
+def service_error(check: Check, service: str) -> CheckResult:
     """A check that could not be made because a dependency failed beyond its retries."""
-    logger.error(
-        "dependency failed beyond its retries", extra={"check": str(check), "service": service, "error": detail}
-    )
     return CheckResult(check, Outcome.ERROR, (Reason.SERVICE_ERROR,), {"service": service})
+
+
+def _failed(check: Check, failure: ServiceFailure) -> CheckResult:
+    logger.error(
+        "dependency failed beyond its retries",
+        extra={"check": str(check), "service": failure.service, "error": failure.detail},
+    )
+    return service_error(check, failure.service)
 
 
 def _compare_faces(members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
@@ -108,11 +100,11 @@ def _compare_faces(members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
     except Rejection as rejection:
         return CheckResult(Check.FACE, Outcome.FAIL, (rejection.reason,), {"service": "rekognition"})
     except ServiceFailure as failure:
-        return service_error(Check.FACE, failure.service, failure.detail)
+        return _failed(Check.FACE, failure)
     return decide_face(comparison)
 
 
-def _assess_license(app: Application, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
+def _assess_license(app: ApplicationRecord, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
     pages = [members["license"]] + ([members["license_back"]] if "license_back" in members else [])
     try:
         document = deps.id_reader.analyze(pages)
@@ -120,6 +112,6 @@ def _assess_license(app: Application, members: dict[str, str], deps: DetailsChec
         outcome = Outcome.UNDECIDED if rejection.reason is Reason.LICENSE_UNREADABLE else Outcome.FAIL
         return CheckResult(Check.DETAILS, outcome, (rejection.reason,), {"service": "textract"})
     except ServiceFailure as failure:
-        return service_error(Check.DETAILS, failure.service, failure.detail)
+        return _failed(Check.DETAILS, failure)
     settings = deps.settings
     return assess_license(app.details, document, deps.clock().date(), settings.minimum_age, settings.confidence_floor)

@@ -1,8 +1,8 @@
-"""The last document step: the status from both checks, staff told of each failed check, the licence queued."""
+"""The last document step: the status from both checks, the licence queued, staff told of each failed check."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -10,21 +10,9 @@ from typing import Any
 from kyc import notifications
 from kyc.decision import decide_status
 from kyc.model import Check, CheckResult, Outcome, Status
-from kyc.ports import Applications, Condition, LicenseQueue, Notifier
+from kyc.ports import ApplicationRecord, Applications, LicenseQueue, Notifier
 from kyc.services.checks import service_error
-from kyc.services.records import (
-    DONE_MARKER,
-    OPEN,
-    Application,
-    document_result_values,
-    iso,
-    load_application,
-    log_result,
-    log_status,
-    notify_once,
-    record_result,
-    write_paid_result,
-)
+from kyc.services.records import DOCUMENTS_DONE, claimed, log_status, notify_once, record_result
 
 DOCUMENT_CHECKS = (Check.FACE, Check.DETAILS)
 
@@ -36,69 +24,52 @@ class ConclusionDeps:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Decision:
-    status: Status
-    license_message: dict[str, Any] | None = None  # the LicenseQueue message, when the licence validation is due
-
-
 def conclude(
-    app: Application,
-    results: Iterable[CheckResult],
-    deps: ConclusionDeps,
-    unrecorded: CheckResult | None = None,
-    queue: LicenseQueue | None = None,
-) -> Decision:
-    """Record the status the results allow and tell staff of every check that did not pass (once each).
+    app: ApplicationRecord, results: list[CheckResult], deps: ConclusionDeps, queue: LicenseQueue | None
+) -> Status:
+    """Settle the status the results allow, queue the licence when its validation is due (part 1; part 2's state
+    machine sends the message itself), tell staff of every check that did not pass (once each), and mark the
+    document steps done.
 
-    `unrecorded`: a paid result just known, written in the same write as the status (one write fewer).
-    `queue`: where the licence message goes when the validation is due, sent before staff are told, so that the
-    applicant's validation does not wait for their e-mails (part 2's state machine sends the returned message).
+    The licence is queued before the steps are marked done: a run killed in between queues it again when it is
+    retried (SubmitLicense settles a licence once), never not at all.
     """
-    results = list(results)
     status, reasons = decide_status(results)
-    values = {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(deps.clock())}
-    condition = Condition(etag=app.etag, statuses=OPEN)
-    if unrecorded:
-        write_paid_result(app.app_uuid, document_result_values(unrecorded) | values, condition, deps.applications)
-        log_result(app.app_uuid, unrecorded)
-    else:
-        deps.applications.update(app.app_uuid, values, condition)
-    log_status(app.app_uuid, status, reasons)
-    decision = Decision(status, license_message(app) if status is Status.AWAITING_LICENSE_VALIDATION else None)
-    if queue is not None and decision.license_message is not None:
-        queue.send(decision.license_message)
+    if deps.applications.settle(app.app_uuid, status, reasons, deps.clock(), etag=app.etag):
+        log_status(app.app_uuid, status, reasons)
+    else:  # a resumed run: the status was settled before, and may have moved on since
+        status = _current_status(app.app_uuid, deps.applications)
+    if queue is not None and status is Status.AWAITING_LICENSE_VALIDATION:
+        queue.send(license_message(app.app_uuid))
     for result in results:
         if result.outcome is not Outcome.PASS:
             message = notifications.check_failed(app.app_uuid, result, status)
             notify_once(deps.applications, deps.notifier, app.app_uuid, f"notified:{result.check}", message)
-    return decision
+    deps.applications.mark_done(app.app_uuid, DOCUMENTS_DONE)
+    return status
 
 
-def decide(app_uuid: str, etag: str, branches: list[dict[str, Any]], deps: ConclusionDeps) -> Decision:
-    """Part 2's Decide: both checks' results, a branch that failed for good recorded as ERROR, then `conclude`.
+def _current_status(app_uuid: str, applications: Applications) -> Status:
+    record = applications.read(app_uuid)
+    return record.status if record else Status.ERROR
 
-    The licence message goes back to the state machine, whose ValidateSend state sends it (once per execution).
-    """
-    app = load_application(app_uuid, etag, deps.applications)
+
+def decide(app_uuid: str, etag: str, branches: list[dict[str, Any]], deps: ConclusionDeps) -> Status:
+    """Part 2's Decide: both checks' results, a check whose task failed for good recorded as ERROR, then `conclude`.
+
+    The state machine's ValidateSend state sends the licence message (once per execution)."""
+    app = claimed(app_uuid, etag, deps.applications)
     failed = {branch.get("check"): branch.get("error") for branch in branches if branch.get("outcome") != "PASS"}
     results = []
     for check in DOCUMENT_CHECKS:
-        result = app.recorded.get(check)
+        result = app.results.get(check)
         if result is None:
-            failure = service_error(check, str(failed.get(str(check)) or "no result"), "the check's task failed")
-            result = record_result(app_uuid, etag, failure, deps.applications)
+            result = service_error(check, str(failed.get(str(check)) or "no result"))
+            record_result(deps.applications, app_uuid, etag, result, deps.clock())
         results.append(result)
-    decision = conclude(app, results, deps)
-    deps.applications.add_marker(app_uuid, DONE_MARKER)
-    return decision
+    return conclude(app, results, deps, queue=None)
 
 
-def license_message(app: Application) -> dict[str, Any]:
-    """LicenseQueue's message (the SQS contract): the licence number and the application id."""
-    return {
-        "driver_license_id": app.details["DOCUMENT_NUMBER"],
-        "uuid": app.app_uuid,
-        "app_uuid": app.app_uuid,
-        "state": app.details["STATE_IN_ADDRESS"],
-    }
+def license_message(app_uuid: str) -> dict[str, Any]:
+    """LicenseQueue's message: a pointer to the application (SubmitLicense reads the licence from the record)."""
+    return {"uuid": app_uuid, "app_uuid": app_uuid}

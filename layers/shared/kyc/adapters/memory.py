@@ -1,0 +1,152 @@
+"""The application record in memory: the same port and the same rules as DynamoApplications, for the unit tests and
+for offline use (kyc check)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from kyc.lifecycle import AWAITING, RECORDABLE, sources
+from kyc.model import CheckResult, Details, Reason, Status, iso
+from kyc.ports import ApplicationRecord, Claim
+
+
+@dataclass
+class _Entry:
+    record: ApplicationRecord
+    upload_lease: datetime
+    validation_lease: datetime | None = None
+
+
+class MemoryApplications:
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+        self.writes = 0  # successful writes, for tests that count them
+
+    def read(self, app_uuid: str) -> ApplicationRecord | None:
+        with self._lock:
+            entry = self._entries.get(app_uuid)
+            return entry.record if entry else None
+
+    def claim(self, claim: Claim) -> ApplicationRecord | None:
+        rejection = claim.rejection
+        record = ApplicationRecord(
+            app_uuid=claim.app_uuid,
+            etag=claim.etag,
+            status=Status.REJECTED if rejection else Status.PROCESSING,
+            reasons=(rejection.reason,) if rejection else (),
+            details=dict(claim.details),
+            status_detail=rejection.detail if rejection else None,
+            created_at=iso(claim.now),
+            updated_at=iso(claim.now),
+        )
+        with self._lock:
+            if claim.app_uuid in self._entries:
+                return None
+            self._entries[claim.app_uuid] = _Entry(record, claim.lease_until)
+            self.writes += 1
+        return record
+
+    def take_upload_lease(self, app_uuid: str, etag: str, now: datetime, until: datetime) -> bool:
+        with self._lock:
+            entry = self._holding(app_uuid, etag=etag)
+            if entry is None or entry.upload_lease > now:
+                return False
+            entry.upload_lease = until
+            self.writes += 1
+            return True
+
+    def release_upload_lease(self, app_uuid: str, etag: str, now: datetime) -> None:
+        with self._lock:
+            entry = self._holding(app_uuid, etag=etag)
+            if entry is not None:
+                entry.upload_lease = now
+
+    def record_details(self, app_uuid: str, etag: str, details: Details, now: datetime) -> bool:
+        changes = {"details": dict(details), "status": Status.PROCESSING}
+        return self._change(app_uuid, now, lambda _: changes, etag=etag, statuses=sources(Status.PROCESSING))
+
+    def record_result(self, app_uuid: str, etag: str, result: CheckResult, now: datetime) -> bool:
+        def add(record: ApplicationRecord) -> dict[str, object]:
+            return {"results": {**record.results, result.check: result}}
+
+        return self._change(app_uuid, now, add, etag=etag, statuses=RECORDABLE[result.check])
+
+    def settle(
+        self, app_uuid: str, status: Status, reasons: tuple[Reason, ...], now: datetime, *,
+        etag: str | None = None, detail: str | None = None,
+    ) -> bool:
+        changes: dict[str, object] = {"status": status, "reasons": reasons}
+        if detail is not None:
+            changes["status_detail"] = detail
+        return self._change(app_uuid, now, lambda _: changes, etag=etag, statuses=sources(status))
+
+    def take_validation_lease(self, app_uuid: str, now: datetime, until: datetime) -> ApplicationRecord | None:
+        with self._lock:
+            entry = self._holding(app_uuid, statuses=AWAITING)
+            if entry is None or (entry.validation_lease is not None and entry.validation_lease > now):
+                return None
+            entry.validation_lease = until
+            self.writes += 1
+            return entry.record
+
+    def settle_validation(
+        self, app_uuid: str, result: CheckResult, status: Status, reasons: tuple[Reason, ...], now: datetime
+    ) -> bool:
+        def settled(record: ApplicationRecord) -> dict[str, object]:
+            return {"results": {**record.results, result.check: result}, "status": status, "reasons": reasons}
+
+        return self._change(app_uuid, now, settled, statuses=RECORDABLE[result.check] & sources(status))
+
+    def release_validation_lease(self, app_uuid: str, now: datetime) -> None:
+        with self._lock:
+            entry = self._holding(app_uuid, statuses=AWAITING)
+            if entry is not None:
+                entry.validation_lease = now
+
+    def mark_done(self, app_uuid: str, effect: str) -> bool:
+        with self._lock:
+            entry = self._entries.get(app_uuid)
+            if entry is None or effect in entry.record.effects:
+                return False
+            entry.record = replace(entry.record, effects=entry.record.effects | {effect})
+            self.writes += 1
+            return True
+
+    def unmark(self, app_uuid: str, effect: str) -> None:
+        with self._lock:
+            entry = self._entries.get(app_uuid)
+            if entry is not None:
+                entry.record = replace(entry.record, effects=entry.record.effects - {effect})
+
+    def _holding(
+        self, app_uuid: str, *, etag: str | None = None, statuses: Collection[Status] | None = None
+    ) -> _Entry | None:
+        """The entry when it exists and the conditions hold."""
+        entry = self._entries.get(app_uuid)
+        if entry is None or (etag is not None and entry.record.etag != etag):
+            return None
+        if statuses is not None and entry.record.status not in statuses:
+            return None
+        return entry
+
+    def _change(
+        self,
+        app_uuid: str,
+        now: datetime,
+        changes: Callable[[ApplicationRecord], dict[str, object]],
+        *,
+        etag: str | None = None,
+        statuses: Collection[Status] | None = None,
+    ) -> bool:
+        """Apply `changes(record)` when the record exists and the conditions hold."""
+        with self._lock:
+            entry = self._holding(app_uuid, etag=etag, statuses=statuses)
+            if entry is None:
+                return False
+            entry.record = replace(entry.record, updated_at=iso(now), **changes(entry.record))  # type: ignore[arg-type]
+            self.writes += 1
+            return True

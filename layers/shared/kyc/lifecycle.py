@@ -1,0 +1,45 @@
+"""The application's status machine: which status may follow which, and when each check may be recorded.
+
+Every implementation of the application record (DynamoDB, in memory) enforces these rules on every write, so an
+application's status only moves forward, whatever order duplicate events and retries arrive in.
+"""
+
+from __future__ import annotations
+
+from kyc.model import Check, Status
+
+OPEN = frozenset({Status.RECEIVED, Status.PROCESSING})
+"""The document checks are not decided yet: the document steps may still record results."""
+AWAITING = frozenset({Status.AWAITING_LICENSE_VALIDATION})
+
+_DECIDED_BY_DOCUMENTS = frozenset(
+    {Status.PROCESSING, Status.AWAITING_LICENSE_VALIDATION, Status.REJECTED, Status.REVIEW, Status.ERROR}
+)
+_FINAL = frozenset({Status.APPROVED, Status.REJECTED, Status.REVIEW, Status.ERROR})
+
+NEXT: dict[Status, frozenset[Status]] = {
+    Status.RECEIVED: _DECIDED_BY_DOCUMENTS,
+    Status.PROCESSING: _DECIDED_BY_DOCUMENTS,  # PROCESSING again: a resumed run records the details once more
+    Status.AWAITING_LICENSE_VALIDATION: _FINAL,
+    Status.APPROVED: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.REVIEW: frozenset(),
+    Status.ERROR: frozenset(),
+}
+"""The statuses each status may move to."""
+
+RECORDABLE: dict[Check, frozenset[Status]] = {
+    Check.FACE: OPEN,
+    Check.DETAILS: OPEN,
+    Check.VALIDATION: AWAITING,
+}
+"""The statuses in which each check's result may be recorded."""
+
+
+def may_move(current: Status, target: Status) -> bool:
+    return target in NEXT[current]
+
+
+def sources(target: Status) -> frozenset[Status]:
+    """The statuses from which an application may move to `target`."""
+    return frozenset(status for status, following in NEXT.items() if target in following)

@@ -1,0 +1,198 @@
+"""The application record's contract, run against both implementations: in memory and on DynamoDB (moto).
+
+Every write is conditional: the status only moves forward (kyc.lifecycle), a document step writes only for its own
+bundle (ETag), and the two leases keep duplicate runs from paying twice. Each rule has a test that fails when the
+condition is taken out of either implementation."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from kyc.adapters.dynamodb import DynamoApplications
+from kyc.adapters.memory import MemoryApplications
+from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, Status
+from kyc.ports import Applications, Claim
+from moto import mock_aws
+
+T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+LATER = T0 + timedelta(minutes=5)
+DETAILS = {"FIRST_NAME": "Ada", "DOCUMENT_NUMBER": "D1234567"}
+FACE = CheckResult(Check.FACE, Outcome.PASS, (), {"similarity": 99.5, "threshold": 80.0, "faces_in_selfie": 1})
+FIELDS = {"FIRST_NAME": {"match": True, "rule": "name", "confidence": 98.0}}
+DETAILS_RESULT = CheckResult(
+    Check.DETAILS, Outcome.FAIL, (Reason.DETAILS_MISMATCH,), {"fields": FIELDS, "mismatched": ["ZIP_CODE_IN_ADDRESS"]}
+)
+VALID = CheckResult(Check.VALIDATION, Outcome.PASS, (), {"validator_reason": "format"})
+AWAITING, APPROVED = Status.AWAITING_LICENSE_VALIDATION, Status.APPROVED
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def applications(request) -> Applications:
+    if request.param == "memory":
+        yield MemoryApplications()
+        return
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(
+            TableName="CustomerMetadataTable",
+            KeySchema=[{"AttributeName": "APP_UUID", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "APP_UUID", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield DynamoApplications("CustomerMetadataTable", dynamodb)
+
+
+def claimed(applications: Applications, etag: str = "e1", app_uuid: str = "app1") -> None:
+    claim = Claim(app_uuid, etag, T0, T0 + timedelta(seconds=90), T0 + timedelta(days=30), details=DETAILS)
+    assert applications.claim(claim) is not None
+
+
+def awaiting(applications: Applications) -> None:
+    claimed(applications)
+    assert applications.settle("app1", AWAITING, (), T0, etag="e1")
+
+
+def test_a_claim_creates_the_application_once(applications):
+    claim = Claim("app1", "e1", T0, T0 + timedelta(seconds=90), T0 + timedelta(days=30), details=DETAILS)
+    record = applications.claim(claim)
+    assert record is not None and record == applications.read("app1")
+    assert (record.status, record.etag, record.details, record.results) == (Status.PROCESSING, "e1", DETAILS, {})
+    assert record.created_at == "2026-12-01T12:00:00Z"
+    assert applications.claim(claim) is None
+    assert applications.read("other") is None
+
+
+def test_a_refused_bundle_is_claimed_rejected_with_its_reason(applications):
+    rejection = Rejection(Reason.CSV_INVALID, "missing columns: ADDRESS")
+    claim = Claim("app1", "e1", T0, T0, T0 + timedelta(days=30), rejection=rejection)
+    record = applications.claim(claim)
+    assert record is not None and record == applications.read("app1")
+    assert (record.status, record.reasons, record.status_detail) == (
+        Status.REJECTED, (Reason.CSV_INVALID,), "missing columns: ADDRESS"
+    )
+
+
+def test_results_round_trip_with_their_similarity_and_field_report(applications):
+    claimed(applications)
+    assert applications.record_result("app1", "e1", FACE, T0)
+    assert applications.record_result("app1", "e1", DETAILS_RESULT, LATER)
+    record = applications.read("app1")
+    assert record.results == {Check.FACE: FACE, Check.DETAILS: DETAILS_RESULT}
+    assert record.updated_at == "2026-12-01T12:05:00Z"
+
+
+def test_two_results_recorded_at_once_are_both_kept(applications):
+    claimed(applications)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        written = list(pool.map(lambda r: applications.record_result("app1", "e1", r, T0), [FACE, DETAILS_RESULT]))
+    assert written == [True, True]
+    assert set(applications.read("app1").results) == {Check.FACE, Check.DETAILS}
+
+
+@pytest.mark.parametrize("decided", [AWAITING, Status.REJECTED, Status.REVIEW, Status.ERROR])
+def test_document_results_and_details_are_refused_once_the_documents_are_decided(applications, decided):
+    claimed(applications)
+    assert applications.settle("app1", decided, (), T0, etag="e1")
+    assert not applications.record_result("app1", "e1", FACE, LATER)
+    assert not applications.record_details("app1", "e1", {"FIRST_NAME": "Eve"}, LATER)
+    record = applications.read("app1")
+    assert (record.status, record.results, record.details) == (decided, {}, DETAILS)
+
+
+def test_every_write_of_a_document_step_is_refused_for_another_bundle(applications):
+    claimed(applications)
+    assert not applications.record_result("app1", "e2", FACE, T0)
+    assert not applications.record_details("app1", "e2", {"FIRST_NAME": "Eve"}, T0)
+    assert not applications.settle("app1", Status.REJECTED, (), T0, etag="e2")
+    assert not applications.take_upload_lease("app1", "e2", LATER, LATER + timedelta(seconds=90))
+    record = applications.read("app1")
+    assert (record.status, record.results, record.details) == (Status.PROCESSING, {}, DETAILS)
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (AWAITING, Status.PROCESSING),
+        (Status.REJECTED, AWAITING),
+        (Status.REVIEW, Status.APPROVED),
+        (Status.ERROR, Status.PROCESSING),
+    ],
+)
+def test_the_status_never_moves_backwards(applications, first, then):
+    claimed(applications)
+    assert applications.settle("app1", first, (Reason.SERVICE_ERROR,), T0, etag="e1")
+    assert not applications.settle("app1", then, (), LATER)
+    record = applications.read("app1")
+    assert (record.status, record.reasons) == (first, (Reason.SERVICE_ERROR,))
+
+
+def test_a_final_status_is_final(applications):
+    awaiting(applications)
+    assert applications.settle_validation("app1", VALID, APPROVED, (), T0)
+    for status in Status:
+        assert not applications.settle("app1", status, (), LATER)
+    assert applications.read("app1").status is APPROVED
+
+
+def test_settling_records_its_detail(applications):
+    claimed(applications)
+    assert applications.settle("app1", Status.ERROR, (Reason.SERVICE_ERROR,), T0, detail="step Unzip failed")
+    assert applications.read("app1").status_detail == "step Unzip failed"
+
+
+def test_the_upload_lease_is_had_once_until_it_runs_out_or_is_released(applications):
+    claimed(applications)  # leased until T0 + 90 s
+    assert not applications.take_upload_lease("app1", "e1", T0 + timedelta(seconds=10), LATER)
+    assert applications.take_upload_lease("app1", "e1", T0 + timedelta(seconds=90), LATER)
+    assert not applications.take_upload_lease("app1", "e1", T0 + timedelta(seconds=91), LATER)
+    applications.release_upload_lease("app1", "e1", T0 + timedelta(seconds=100))
+    assert applications.take_upload_lease("app1", "e1", T0 + timedelta(seconds=100), LATER)
+
+
+def test_the_validation_lease_is_had_only_while_awaiting_and_once(applications):
+    claimed(applications)
+    assert applications.take_validation_lease("app1", T0, LATER) is None  # still PROCESSING
+    assert applications.settle("app1", AWAITING, (), T0, etag="e1")
+    record = applications.take_validation_lease("app1", T0, LATER)
+    assert record is not None and record.details == DETAILS and record.status is AWAITING
+    assert applications.take_validation_lease("app1", T0 + timedelta(seconds=1), LATER) is None
+    applications.release_validation_lease("app1", T0 + timedelta(seconds=2))
+    assert applications.take_validation_lease("app1", T0 + timedelta(seconds=2), LATER) is not None
+
+
+def test_the_validation_is_settled_once_with_its_status(applications):
+    awaiting(applications)
+    assert applications.settle_validation("app1", VALID, APPROVED, (), T0)
+    invalid = CheckResult(Check.VALIDATION, Outcome.FAIL, (Reason.LICENSE_INVALID,), {})
+    assert not applications.settle_validation("app1", invalid, Status.REJECTED, (Reason.LICENSE_INVALID,), LATER)
+    record = applications.read("app1")
+    assert (record.status, record.results[Check.VALIDATION]) == (APPROVED, VALID)
+    assert applications.take_validation_lease("app1", LATER, LATER) is None
+
+
+def test_the_validation_is_not_settled_before_the_documents_are(applications):
+    claimed(applications)
+    assert not applications.settle_validation("app1", VALID, APPROVED, (), T0)
+    assert applications.read("app1").status is Status.PROCESSING
+
+
+def test_an_effect_is_marked_done_once_and_can_be_forgotten(applications):
+    claimed(applications)
+    assert applications.mark_done("app1", "notified:bundle")
+    assert not applications.mark_done("app1", "notified:bundle")
+    assert applications.read("app1").effects == {"notified:bundle"}
+    applications.unmark("app1", "notified:bundle")
+    assert applications.mark_done("app1", "notified:bundle")
+
+
+def test_nothing_is_written_for_an_application_that_does_not_exist(applications):
+    assert not applications.record_details("nobody", "e1", DETAILS, T0)
+    assert not applications.record_result("nobody", "e1", FACE, T0)
+    assert not applications.settle("nobody", Status.ERROR, (), T0)
+    assert not applications.take_upload_lease("nobody", "e1", T0, LATER)
+    assert applications.take_validation_lease("nobody", T0, LATER) is None
+    assert not applications.mark_done("nobody", "x")
+    assert applications.read("nobody") is None
