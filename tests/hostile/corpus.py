@@ -66,14 +66,44 @@ def image(image_format: str = "PNG", size: tuple[int, int] = (48, 32), **options
     return out.getvalue()
 
 
-def png_declaring(width: int, height: int, idat: bytes = zlib.compress(b"\0" * 64), depth: int = 8) -> bytes:
-    """A PNG whose IHDR declares width x height (colour type 2 at depth 8, greyscale otherwise)."""
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", width, height, depth, 2 if depth == 8 else 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+def png_declaring(
+    width: int,
+    height: int,
+    idat: bytes = zlib.compress(b"\0" * 64),
+    depth: int = 8,
+    colour: int | None = None,
+    extra: bytes = b"",
+) -> bytes:
+    """A PNG whose IHDR declares width x height (colour type 2 at depth 8, greyscale otherwise), with `extra`
+    chunks before its image data."""
+    colour = (2 if depth == 8 else 0) if colour is None else colour
+    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + extra + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
+    )
+
+
+def png_zero_pixels(width: int, height: int, colour: int = 6) -> bytes:
+    """A well-formed PNG of black pixels (8 bits per sample), compressed row by row."""
+    row = b"\0" * (1 + width * {0: 1, 2: 3, 4: 2, 6: 4}[colour])
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return png_declaring(width, height, idat, colour=colour)
+
+
+def png_with_many_chunks(count: int) -> bytes:
+    """A small valid PNG with `count` empty private ancillary chunks before its image data."""
+    return png_declaring(48, 32, zlib.compress(b"\0" * (1 + 48 * 3) * 32), extra=png_chunk(b"prVt", b"") * count)
+
+
+def png_with_compressed_text(count: int) -> bytes:
+    """A small valid PNG with `count` zTXt chunks that each inflate to 1 MB."""
+    text = png_chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"x" * MB, 9))
+    return png_declaring(48, 32, zlib.compress(b"\0" * (1 + 48 * 3) * 32), extra=text * count)
 
 
 def png_pixel_bomb() -> bytes:
@@ -88,6 +118,49 @@ def jpeg_declaring(width: int, height: int, progressive: bool = False) -> bytes:
     sof = data.index(b"\xff\xc2" if progressive else b"\xff\xc0")
     data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
+
+
+def jpeg_with_segments(count: int) -> bytes:
+    """A real small JPEG with `count` empty comment (COM) segments after its start marker."""
+    data = image("JPEG")
+    return data[:2] + b"\xff\xfe\x00\x02" * count + data[2:]
+
+
+def jpeg_repeating_a_scan(times: int, size: tuple[int, int] = (32, 32)) -> bytes:
+    """A real progressive JPEG whose last scan is repeated `times` times (each repeat is another pass over every
+    block: libjpeg accepts it and works on)."""
+    out = io.BytesIO()
+    Image.frombytes("RGB", size, random.Random(5).randbytes(size[0] * size[1] * 3)).save(out, "JPEG", progressive=True)
+    data = out.getvalue()
+    last = data.rindex(b"\xff\xda")
+    return data[:-2] + data[last:-2] * times + data[-2:]
+
+
+def zip_with_entries(count: int, declared: int | None = None, zip64: bool = False) -> bytes:
+    """One empty stored member and `count` central directory entries pointing at it, built without zipfile (which
+    would take minutes); the end record declares `declared` entries (default `count`), in a ZIP64 record if asked."""
+    local = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, 0, 0, 1, 0) + b"m"
+    central = struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0) + b"m"
+    directory = central * count
+    declared = count if declared is None else declared
+    end = b""
+    if zip64:
+        record_at = len(local) + len(directory)
+        end = struct.pack("<4sQ2H2I4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, declared, declared, len(directory), len(local))
+        end += struct.pack("<4sIQI", b"PK\x06\x07", 0, record_at, 1)
+        end += struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    else:
+        end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, declared, declared, len(directory), len(local), 0)
+    return local + directory + end
+
+
+def csv_rows(count: int) -> bytes:
+    """The details CSV followed by `count` one-letter rows of low-entropy letters (deflate about 3:1)."""
+    letters = random.Random(11).randbytes(count).translate(bytes.maketrans(bytes(range(256)), b"abcd" * 64))
+    rows = bytearray(2 * count)
+    rows[0::2] = letters
+    rows[1::2] = b"\n" * count
+    return details_csv() + bytes(rows)
 
 
 def jpeg_cut_in_scan() -> bytes:
@@ -132,6 +205,11 @@ def make_zip(entries, compression: int = zipfile.ZIP_DEFLATED, compresslevel: in
 def bundle_with(*extra, **roles: bytes | None) -> bytes:
     """A valid bundle with roles replaced and extra (name or ZipInfo, bytes) entries appended."""
     return make_zip(list(members(**roles).items()) + list(extra))
+
+
+def stored_bundle(**roles: bytes | None) -> bytes:
+    """A valid bundle with roles replaced, stored uncompressed (repetitive payloads stay under the ratio cap)."""
+    return make_zip(members(**roles), zipfile.ZIP_STORED)
 
 
 def entry(name: str, kind: int, mode: int = 0o644, dos: int = 0) -> zipfile.ZipInfo:
@@ -195,6 +273,14 @@ def overlapping() -> bytes:
     for name in (f"{APP}_details.csv", f"{APP}_license.png"):
         data = patched(data, name, None, 42, "<I", selfie_at)
     return data
+
+
+def overrunning() -> bytes:
+    """The details entry declares more compressed bytes than lie before the next entry's local header."""
+    data = bundle_with()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        size = archive.getinfo(f"{APP}_details.csv").compress_size
+    return patched(data, f"{APP}_details.csv", 18, 20, "<I", size + 40)
 
 
 def corrupt_crc() -> bytes:
@@ -261,7 +347,8 @@ def archive_cases() -> list[Case]:
         Case("lzma-members", BUNDLE, "unsupported compression", lambda: make_zip(members(), zipfile.ZIP_LZMA)),
         Case("corrupt-crc", BUNDLE, "is corrupt", corrupt_crc),
         Case("declared-size-lie", BUNDLE, "is corrupt", lying_size),
-        Case("overlapping-entries", BUNDLE, "is corrupt", overlapping),
+        Case("overlapping-entries", BUNDLE, "overlaps another member", overlapping),
+        Case("overrunning-entry", BUNDLE, "member 1: overlaps another member", overrunning),
     ]
 
 
@@ -270,9 +357,9 @@ def bomb_cases() -> list[Case]:
         Case("ratio-bomb-1-mb", BUNDLE, "compression ratio of 100", lambda: bundle_with(selfie_png=b"\0" * MB)),
         Case("ratio-bomb-14-mb", BUNDLE, "compression ratio of 100", lambda: bundle_with(license_png=b"\0" * 14 * MB)),
         Case(
-            "ratio-bomb-csv",
-            BUNDLE,
-            "compression ratio of 100",
+            "ratio-bomb-csv",  # the CSV is read only to its own budget
+            CSV,
+            "CSV exceeds 32 KB",
             lambda: bundle_with(details_csv=details_csv() + b"\n" * 4 * MB),
         ),
         Case(
@@ -340,22 +427,24 @@ def name_cases() -> list[Case]:
         ),
         Case("gzip-as-png", BUNDLE, "nested archive", lambda: bundle_with(selfie_png=gzip.compress(image("PNG")))),
         Case("rar-as-png", BUNDLE, "nested archive", lambda: bundle_with(license_png=b"Rar!\x1a\x07\x00" + b"\0" * 64)),
-        Case("duplicate-member", BUNDLE, "duplicate member", lambda: bundle_with((selfie, image("PNG")))),
-        Case("unexpected-member", BUNDLE, "unexpected member", lambda: bundle_with(("notes.txt", b"hello"))),
-        Case("jpg-extension", BUNDLE, "unexpected member", lambda: bundle_with((f"{APP}_selfie.jpg", image("JPEG")))),
-        Case("upper-case-role", BUNDLE, "unexpected member", lambda: bundle_with((f"{APP}_SELFIE.png", image()))),
-        Case("homoglyph-name", BUNDLE, "unexpected member", lambda: bundle_with((f"{APP}_self\u0456e.png", image()))),
-        Case("another-app-id", BUNDLE, "unexpected member", lambda: make_zip(members(OTHER_APP))),
+        Case(
+            "duplicate-member", BUNDLE, "member 4: duplicate of member 2", lambda: bundle_with((selfie, image("PNG")))
+        ),
+        Case("unexpected-member", BUNDLE, "unexpected name", lambda: bundle_with(("notes.txt", b"hello"))),
+        Case("jpg-extension", BUNDLE, "unexpected name", lambda: bundle_with((f"{APP}_selfie.jpg", image("JPEG")))),
+        Case("upper-case-role", BUNDLE, "unexpected name", lambda: bundle_with((f"{APP}_SELFIE.png", image()))),
+        Case("homoglyph-name", BUNDLE, "unexpected name", lambda: bundle_with((f"{APP}_self\u0456e.png", image()))),
+        Case("another-app-id", BUNDLE, "unexpected name", lambda: make_zip(members(OTHER_APP))),
         Case(
             "another-app-id-extra",
             BUNDLE,
-            "unexpected member",
+            "unexpected name",
             lambda: bundle_with((f"{OTHER_APP}_selfie.png", image())),
         ),
         Case("missing-license", BUNDLE, "missing member", lambda: bundle_with(license_png=None)),
         Case("only-litter", BUNDLE, "missing member", lambda: make_zip({"__MACOSX/._x": b"x", ".DS_Store": b""})),
         Case("control-character-name", BUNDLE, "control characters", lambda: bundle_with(("a\x1b[2Jb.png", b"x"))),
-        Case("very-long-name", BUNDLE, "unexpected member", lambda: bundle_with(("n" * 5000, b"x"))),
+        Case("very-long-name", BUNDLE, "member 4: unexpected name", lambda: bundle_with(("n" * 5000, b"x"))),
         Case("encrypted-member", BUNDLE, "is encrypted", lambda: encrypted(f"{APP}_details.csv", 0x1)),
         Case("strong-encryption-flag", BUNDLE, "is encrypted", lambda: encrypted(f"{APP}_license.png", 0x40)),
         Case("encrypted-litter", BUNDLE, "is encrypted", lambda: encrypted(f"__MACOSX/._{APP}_selfie.png", 0x1)),
@@ -425,7 +514,10 @@ def csv_cases() -> list[Case]:
         Case("csv-blank-lines", CSV, "CSV is empty", lambda: bundle_with(details_csv=b"\n , \n\n")),
         Case("csv-header-only", CSV, "found 0 data rows", lambda: bundle_with(details_csv=details_csv([header]))),
         Case(
-            "csv-two-rows", CSV, "found 2 data rows", lambda: bundle_with(details_csv=details_csv([header, row, row]))
+            "csv-two-rows",
+            CSV,
+            "found more than one data row",
+            lambda: bundle_with(details_csv=details_csv([header, row, row])),
         ),
         Case("csv-no-header", CSV, "found 0 data rows", lambda: bundle_with(details_csv=details_csv([row]))),
         Case(
@@ -444,14 +536,14 @@ def csv_cases() -> list[Case]:
         Case(
             "csv-extra-column",
             CSV,
-            "unexpected columns: 'NICKNAME'",
+            "header: 1 unknown column(s)",
             lambda: bundle_with(details_csv=details_csv([header + ["NICKNAME"], row + ["Hostilenickname"]])),
             planted=("Hostilenickname",),
         ),
         Case(
             "csv-duplicate-column",
             CSV,
-            "duplicate columns: 'FIRST_NAME'",
+            "duplicate columns: FIRST_NAME",
             lambda: bundle_with(details_csv=details_csv([header + ["FIRST_NAME"], row + ["Hostilesecondname"]])),
             planted=("Hostilesecondname",),
         ),
@@ -486,7 +578,7 @@ def csv_cases() -> list[Case]:
         Case(
             "csv-value-over-field-limit",
             CSV,
-            "malformed",
+            "CSV exceeds 32 KB",
             lambda: bundle_with(details_csv=with_value("ADDRESS", noise_text(140_000))),
         ),
         Case(
@@ -546,9 +638,212 @@ def csv_cases() -> list[Case]:
     ]
 
 
+URGENT = "URGENT call 1-800-555-0100 or see https://pay.evil.example"
+URGENT_PARTS = ("URGENT", "1-800-555-0100", "evil.example")
+WHITESPACE = {"nbsp": "\u00a0", "vt": "\v", "ff": "\f", "ideographic": "\u3000", "figure": "\u2007", "nel": "\x85"}
+HIDDEN = {
+    "zero-width-space": "\u200b",
+    "right-to-left-override": "\u202e",
+    "left-to-right-isolate": "\u2066",
+    "byte-order-mark": "\ufeff",
+    "soft-hyphen": "\u00ad",
+    "tag-letter": "\U000e0041",
+    "hangul-filler": "\u3164",
+    "line-separator": "\u2028",
+}
+
+
+def budget_cases() -> list[Case]:
+    """Inputs that cost more CPU or memory than a Lambda has, each refused by a budget before the costly work."""
+    return [
+        Case("zip64-424k-entries", BUNDLE, "more than 10 members", lambda: zip_with_entries(424_000, zip64=True)),
+        Case("zip-60k-entries", BUNDLE, "more than 10 members", lambda: zip_with_entries(60_000)),
+        Case(
+            "zip-entry-count-lie",  # the end record says 3, the central directory holds 300,000
+            BUNDLE,
+            "central directory exceeds 64 KB",
+            lambda: zip_with_entries(300_000, declared=3),
+        ),
+        Case(
+            "zip-entry-count-disagrees",
+            BUNDLE,
+            "central directory disagrees with its end record",
+            lambda: zip_with_entries(4, declared=3),
+        ),
+        Case(
+            "jpeg-progressive-scan-repeated",
+            IMAGE,
+            "member 3 (licence): has more than 32 JPEG scans",
+            lambda: stored_bundle(license_png=jpeg_repeating_a_scan(5000)),
+        ),
+        Case(
+            "jpeg-million-comment-segments",
+            IMAGE,
+            "member 3 (licence): has more than 256 JPEG segments",
+            lambda: stored_bundle(license_png=jpeg_with_segments(1_000_000)),
+        ),
+        Case(
+            "png-million-chunks",
+            IMAGE,
+            "member 2 (selfie): has more than 8192 PNG chunks",
+            lambda: stored_bundle(selfie_png=png_with_many_chunks(1_000_000)),
+        ),
+        Case(
+            "png-compressed-text-chunks",
+            IMAGE,
+            "member 2 (selfie): has more than 4 compressed PNG metadata chunks",
+            lambda: stored_bundle(selfie_png=png_with_compressed_text(40)),
+        ),
+        Case(
+            "png-decode-memory",  # 20 megapixels, under the pixel cap, but 81 MB as RGBA
+            IMAGE,
+            "member 2 (selfie): needs more than 64 MB to decode",
+            lambda: stored_bundle(selfie_png=png_zero_pixels(4500, 4500)),
+        ),
+        Case(
+            "jpeg-progressive-decode-memory",  # 36 megapixels: libjpeg would hold 108 MB of coefficients
+            IMAGE,
+            "member 3 (licence): needs more than 64 MB to decode",
+            lambda: bundle_with(license_png=jpeg_declaring(6000, 6000, progressive=True)),
+        ),
+        Case(
+            "csv-7-million-rows-stored",
+            CSV,
+            "CSV exceeds 32 KB",
+            lambda: stored_bundle(details_csv=csv_rows(7_800_000)),
+        ),
+        Case(
+            "csv-3-million-rows-deflated",
+            CSV,
+            "CSV exceeds 32 KB",
+            lambda: bundle_with(details_csv=csv_rows(3_000_000)),
+        ),
+        Case(
+            "csv-200k-columns",
+            CSV,
+            "CSV exceeds 32 KB",
+            lambda: bundle_with(details_csv=details_csv([[f"URGENT{n}" for n in range(200_000)], ["x"] * 200_000])),
+            planted=("URGENT",),
+        ),
+        Case(
+            "csv-12k-distinct-header-names",
+            CSV,
+            "CSV exceeds 32 KB",
+            lambda: bundle_with(details_csv=details_csv([list(DETAILS) + [f"URGENT{n}" for n in range(12_000)]])),
+            planted=("URGENT",),
+        ),
+        Case(
+            "csv-40-columns",
+            CSV,
+            "header has more than 32 columns",
+            lambda: bundle_with(
+                details_csv=details_csv([list(DETAILS) + [f"URGENT{n}" for n in range(32)], list(DETAILS.values())])
+            ),
+            planted=("URGENT",),
+        ),
+        Case(
+            "csv-70-blank-records",
+            CSV,
+            "CSV has more than 64 records",
+            lambda: bundle_with(details_csv=b",\n" * 70 + details_csv()),
+        ),
+    ]
+
+
+def passage_cases() -> list[Case]:
+    """Inputs that used to get through: hidden formulas and characters, trailing data, text echoed to staff."""
+    formula = [
+        Case(
+            f"csv-formula-behind-{name}",
+            CSV,
+            f"FIRST_NAME {FORMULA}",
+            lambda char=char: bundle_with(details_csv=with_value("FIRST_NAME", char + "=HYPERLINK(Hostilelink)")),
+            planted=("Hostilelink",),
+        )
+        for name, char in WHITESPACE.items()
+    ]
+    hidden = [
+        Case(
+            f"csv-hidden-{name}",
+            CSV,
+            "LAST_NAME contains invisible or bidirectional characters",
+            lambda char=char: bundle_with(details_csv=with_value("LAST_NAME", f"Hostile{char}hidden")),
+        )
+        for name, char in HIDDEN.items()
+    ]
+    return [
+        *formula,
+        *hidden,
+        Case(
+            "csv-formula-full-width-equals",
+            CSV,
+            f"CITY_IN_ADDRESS {FORMULA}",
+            lambda: bundle_with(details_csv=with_value("CITY_IN_ADDRESS", "\uff1dHYPERLINK(Hostilewide)")),
+            planted=("Hostilewide",),
+        ),
+        Case(
+            "csv-minus-address-behind-ideographic-space",
+            CSV,
+            f"ADDRESS {FORMULA}",
+            lambda: bundle_with(details_csv=with_value("ADDRESS", "\u3000-2032 Hostilemagnolia Drive")),
+            planted=("Hostilemagnolia",),
+        ),
+        Case(
+            "csv-date-of-birth-two-digit-year",
+            CSV,
+            "DATE_OF_BIRTH is not a date",
+            lambda: bundle_with(details_csv=with_value("DATE_OF_BIRTH", "17 MAR 61")),
+        ),
+        Case(
+            "csv-header-names-not-echoed",
+            CSV,
+            "header: 2 unknown column(s)",
+            lambda: bundle_with(
+                details_csv=details_csv([[*DETAILS, URGENT, "Hostilecolumn"], [*DETAILS.values(), "a", "b"]])
+            ),
+            planted=(*URGENT_PARTS, "Hostilecolumn"),
+        ),
+        Case(
+            "png-with-zip-appended",
+            IMAGE,
+            "member 2 (selfie): has data after the end of the PNG",
+            lambda: bundle_with(selfie_png=image("PNG") + make_zip({"payload.exe": b"MZ" + bytes(64)})),
+        ),
+        Case(
+            "jpeg-with-text-appended",
+            IMAGE,
+            "member 3 (licence): has data after the end of the JPEG",
+            lambda: bundle_with(license_png=image("JPEG") + URGENT.encode()),
+            planted=URGENT_PARTS,
+        ),
+        Case(
+            "member-name-with-a-message",
+            BUNDLE,
+            "member 4: unexpected name",
+            lambda: bundle_with((URGENT, b"x")),
+            planted=URGENT_PARTS,
+        ),
+        Case(
+            "directory-name-with-a-message",
+            BUNDLE,
+            "member 4: is a directory",
+            lambda: bundle_with((URGENT + "/", b"")),
+            planted=URGENT_PARTS,
+        ),
+        Case(
+            "traversal-name-with-a-message",
+            BUNDLE,
+            "member 4: path escapes the archive",
+            lambda: bundle_with(("../" + URGENT, b"x")),
+            planted=URGENT_PARTS,
+        ),
+    ]
+
+
 def cases() -> list[Case]:
     """Every hostile case, named uniquely."""
     every = key_cases() + archive_cases() + bomb_cases() + name_cases() + image_cases() + csv_cases()
+    every += budget_cases() + passage_cases()
     assert len({case.name for case in every}) == len(every), "case names must be unique"
     return every
 

@@ -98,6 +98,11 @@ CASES = [
         "DATE_OF_BIRTH", "07/01/1973", "01/07/1973", False, normalized="1973-01-07T00:00:00", id="dob-day-month-swapped"
     ),
     case("DATE_OF_BIRTH", "01/07/1974", "01/07/1973", False, id="dob-year-differs"),
+    case("DATE_OF_BIRTH", "07 JAN 1973", "01/07/1973", True, normalized="1973-01-07T00:00:00", id="dob-csv-as-printed"),
+    case("DATE_OF_BIRTH", "Jan 7, 1973", "01/07/1973", True, id="dob-csv-month-first-written"),
+    case("DATE_OF_BIRTH", "7 January 1973", "1973-01-07", True, id="dob-csv-month-name"),
+    case("DATE_OF_BIRTH", "07 JUL 1973", "01/07/1973", False, id="dob-csv-written-differs"),
+    case("DATE_OF_BIRTH", "1/7/1973", "07 JAN 1973", True, id="dob-licence-as-printed"),
     case("DATE_OF_BIRTH", "31/31/1973", "01/07/1973", False, id="dob-csv-not-a-date"),
     case("DATE_OF_BIRTH", "1/7/1973", "JAN 7", None, id="dob-licence-unparseable"),
     # address

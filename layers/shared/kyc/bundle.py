@@ -1,31 +1,36 @@
 """Bundle safety: the uploaded zip is hostile until every rule below has passed.
 
-Members are read in memory by streaming decompression with hard caps (declared sizes are never trusted), images are
-sized from their header before Pillow decodes them, and every failure is a Rejection naming the member and the limit.
+The central directory is sized from its end record before zipfile reads it; entries are checked to lie apart (the
+project's own rule, not the interpreter's); members are read by streaming decompression with hard caps (declared
+sizes are never trusted); images and the CSV go through their own budgets (kyc.images, kyc.applicant). Every
+failure is a Rejection naming the member by its position and role, never by its (uploader-chosen) name.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import stat
 import struct
 import zipfile
 import zlib
+from dataclasses import dataclass
+from io import BytesIO
+from itertools import pairwise
 from urllib.parse import unquote_plus
 
-from PIL import Image
-
-from kyc.applicant import parse_details
+from kyc.applicant import MAX_CSV_BYTES, parse_details
+from kyc.images import check_image, image_content_type
 from kyc.model import Bundle, Reason, Rejection
+
+__all__ = ["APP_UUID_PATTERN", "MAX_ZIP_BYTES", "app_uuid_from_key", "image_content_type", "read_bundle"]
 
 MB = 1024 * 1024
 MAX_ZIP_BYTES = 20 * MB
 MAX_MEMBERS = 10
+MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024  # ten entries with names of up to 6 KB each
 MAX_MEMBER_BYTES = 15 * MB
 MAX_TOTAL_BYTES = 40 * MB
 MAX_RATIO = 100
-MAX_PIXELS = 40_000_000
 CHUNK_BYTES = 64 * 1024
 
 APP_UUID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -44,19 +49,27 @@ _ARCHIVE_MAGIC = (
     b"\x28\xb5\x2f\xfd",
     b"MSCF",
 )
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_JPEG_MAGIC = b"\xff\xd8\xff"
-_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_END_RECORD = b"PK\x05\x06"
+_ZIP64_END_RECORD = b"PK\x06\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_LOCAL_HEADER = b"PK\x03\x04"
 _ROLES = {"_details.csv": "details", "_selfie.png": "selfie", "_license.png": "license", "_license_back.png": "back"}
+_LABELS = {"details": "details CSV", "selfie": "selfie", "license": "licence", "back": "licence back"}
 
 
 def _invalid(detail: str) -> Rejection:
     return Rejection(Reason.BUNDLE_INVALID, detail)
 
 
-def _show(name: str) -> str:
-    """A member name fit for a message: quoted, escaped and truncated."""
-    return repr(name if len(name) <= 60 else name[:60] + "…")
+@dataclass(frozen=True)
+class _Member:
+    index: int  # 1-based position in the central directory: how details name it
+    info: zipfile.ZipInfo
+    role: str
+
+    @property
+    def where(self) -> str:
+        return f"member {self.index} ({_LABELS[self.role]})"
 
 
 def app_uuid_from_key(key: str) -> str:
@@ -69,34 +82,30 @@ def app_uuid_from_key(key: str) -> str:
     return match.group(1)
 
 
-def image_content_type(data: bytes) -> str:
-    """The MIME type of an image by its magic bytes (the file name may lie)."""
-    if data.startswith(_PNG_MAGIC):
-        return "image/png"
-    if data.startswith(_JPEG_MAGIC):
-        return "image/jpeg"
-    raise Rejection(Reason.IMAGE_INVALID, "image is neither PNG nor JPEG")
-
-
 def read_bundle(data: bytes, app_uuid: str) -> Bundle:
     """The checked contents of an uploaded zip, or a Rejection (BUNDLE_INVALID, CSV_INVALID, IMAGE_INVALID)."""
     if not data:
         raise _invalid("upload is empty")
     if len(data) > MAX_ZIP_BYTES:
         raise _invalid(f"upload exceeds {MAX_ZIP_BYTES // MB} MB")
+    entries, directory_start = _central_directory(data)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
         raise _invalid("upload is not a readable zip archive") from error
     with archive:
-        members = _select_members(archive, app_uuid)
+        infos = archive.infolist()
+        if len(infos) != entries:
+            raise _invalid("central directory disagrees with its end record")
+        _check_layout(data, infos, directory_start)
+        members = _select_members(infos, app_uuid)
         contents = _read_members(archive, members)
-    for role, info in members.items():
+    for role, member in members.items():
         if contents[role].startswith(_ARCHIVE_MAGIC):
-            raise _invalid(f"member {_show(info.orig_filename)} is a nested archive")
+            raise _invalid(f"{member.where}: is a nested archive")
     for role in ("selfie", "license", "back"):
         if role in contents:
-            _check_image(members[role].orig_filename, contents[role])
+            check_image(contents[role], members[role].where)
     return Bundle(
         app_uuid=app_uuid,
         details=parse_details(contents["details"]),
@@ -106,53 +115,87 @@ def read_bundle(data: bytes, app_uuid: str) -> Bundle:
     )
 
 
-def _select_members(archive: zipfile.ZipFile, app_uuid: str) -> dict[str, zipfile.ZipInfo]:
+def _central_directory(data: bytes) -> tuple[int, int]:
+    """The entry count and offset of the central directory, from its end record (ZIP64's when there is one), as
+    zipfile finds them; refused over the budgets before zipfile builds an entry for each."""
+    at = data.rfind(_END_RECORD, max(0, len(data) - 22 - 0xFFFF))
+    if at < 0 or at + 22 > len(data):
+        raise _invalid("upload is not a readable zip archive")
+    entries, size = struct.unpack_from("<HI", data, at + 10)
+    end = at
+    locator = at - 20
+    if locator >= 56 and data[locator : locator + 4] == _ZIP64_LOCATOR:
+        end = locator - 56
+        if data[end : end + 4] != _ZIP64_END_RECORD:
+            raise _invalid("upload is not a readable zip archive")
+        entries, size = struct.unpack_from("<QQ", data, end + 32)
+    if entries > MAX_MEMBERS:
+        raise _invalid(f"archive has more than {MAX_MEMBERS} members")
+    if size > MAX_CENTRAL_DIRECTORY_BYTES:
+        raise _invalid(f"central directory exceeds {MAX_CENTRAL_DIRECTORY_BYTES // 1024} KB")
+    return entries, end - size
+
+
+def _check_layout(data: bytes, infos: list[zipfile.ZipInfo], directory_start: int) -> None:
+    """Each entry's local header and data lie apart from every other's and before the central directory."""
+    spans = []
+    for index, info in enumerate(infos, 1):
+        start = info.header_offset
+        if start < 0 or start + 30 > len(data) or data[start : start + 4] != _LOCAL_HEADER:
+            raise _invalid(f"member {index}: has no local header")
+        name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
+        spans.append((start, start + 30 + name_length + extra_length + info.compress_size, index))
+    spans.sort()
+    for (_, end, index), (limit, _, _) in pairwise([*spans, (directory_start, 0, 0)]):
+        if end > limit:
+            raise _invalid(f"member {index}: overlaps another member or the central directory")
+
+
+def _select_members(infos: list[zipfile.ZipInfo], app_uuid: str) -> dict[str, _Member]:
     """The expected members by role, after every rule on names and entry attributes."""
-    infos = archive.infolist()
     if not infos:
         raise _invalid("archive has no members")
-    if len(infos) > MAX_MEMBERS:  # every entry counts, ignored ones included
-        raise _invalid(f"archive has more than {MAX_MEMBERS} members")
     expected = {app_uuid + suffix: role for suffix, role in _ROLES.items()}
-    members: dict[str, zipfile.ZipInfo] = {}
-    for info in infos:
+    members: dict[str, _Member] = {}
+    for index, info in enumerate(infos, 1):
         name = info.orig_filename
-        _check_entry(info, name)
+        _check_entry(info, name, f"member {index}")
         if _ignored(name):
             continue
         if name.lower().endswith(_ARCHIVE_EXTENSIONS):
-            raise _invalid(f"member {_show(name)} is a nested archive")
+            raise _invalid(f"member {index}: is a nested archive")
         role = expected.get(name)
         if role is None:
-            raise _invalid(f"unexpected member {_show(name)}")
+            raise _invalid(f"member {index}: unexpected name")
         if role in members:
-            raise _invalid(f"duplicate member {_show(name)}")
+            raise _invalid(f"member {index}: duplicate of member {members[role].index}")
+        member = _Member(index, info, role)
         if info.compress_type not in _SUPPORTED_COMPRESSION:
-            raise _invalid(f"member {_show(name)} uses an unsupported compression method")
-        members[role] = info
-    missing = [name for name, role in expected.items() if role != "back" and role not in members]
+            raise _invalid(f"{member.where}: uses an unsupported compression method")
+        members[role] = member
+    missing = [repr(name) for name, role in expected.items() if role != "back" and role not in members]
     if missing:
-        raise _invalid("missing member " + ", ".join(_show(name) for name in missing))
+        raise _invalid("missing member " + ", ".join(missing))
     return members
 
 
-def _check_entry(info: zipfile.ZipInfo, name: str) -> None:
+def _check_entry(info: zipfile.ZipInfo, name: str, where: str) -> None:
     """Rules every entry obeys, ignored ones included: safe path, no directory, symlink or encryption."""
     path = name.replace("\\", "/")
-    if any(ord(char) < 32 for char in name):
-        raise _invalid(f"member name {_show(name)} contains control characters")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in name):
+        raise _invalid(f"{where}: name contains control characters")
     if path.startswith("/") or re.match(r"[A-Za-z]:", path):
-        raise _invalid(f"member {_show(name)} has an absolute path")
+        raise _invalid(f"{where}: absolute path")
     if ".." in path.split("/"):
-        raise _invalid(f"member {_show(name)} escapes the archive with '..'")
+        raise _invalid(f"{where}: path escapes the archive with '..'")
     mode = info.external_attr >> 16
     if path.endswith("/") or stat.S_ISDIR(mode) or info.external_attr & 0x10:
         if not _ignored(name):
-            raise _invalid(f"member {_show(name)} is a directory")
+            raise _invalid(f"{where}: is a directory")
     elif stat.S_ISLNK(mode):
-        raise _invalid(f"member {_show(name)} is a symbolic link")
+        raise _invalid(f"{where}: is a symbolic link")
     if info.flag_bits & 0x41:
-        raise _invalid(f"member {_show(name)} is encrypted")
+        raise _invalid(f"{where}: is encrypted")
 
 
 def _ignored(name: str) -> bool:
@@ -160,13 +203,15 @@ def _ignored(name: str) -> bool:
     return path.startswith("__MACOSX/") or path.rsplit("/", 1)[-1] == ".DS_Store"
 
 
-def _read_members(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> dict[str, bytes]:
-    """Every member's bytes, decompressed in chunks under the per-member, total and ratio caps."""
+def _read_members(archive: zipfile.ZipFile, members: dict[str, _Member]) -> dict[str, bytes]:
+    """Every member's bytes, decompressed in chunks under the per-member, total and ratio caps. The CSV is read
+    only to one byte past its own budget, which parse_details then refuses."""
     contents: dict[str, bytes] = {}
     total = 0
-    for role, info in members.items():
-        name = _show(info.orig_filename)
+    for role, member in members.items():
+        where, info = member.where, member.info
         ratio_cap = MAX_RATIO * max(info.compress_size, 1)
+        enough = MAX_CSV_BYTES + 1 if role == "details" else None
         chunks: list[bytes] = []
         size = 0
         try:
@@ -175,70 +220,15 @@ def _read_members(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo])
                     size += len(chunk)
                     total += len(chunk)
                     if size > MAX_MEMBER_BYTES:
-                        raise _invalid(f"member {name} exceeds {MAX_MEMBER_BYTES // MB} MB uncompressed")
+                        raise _invalid(f"{where}: exceeds {MAX_MEMBER_BYTES // MB} MB uncompressed")
                     if total > MAX_TOTAL_BYTES:
                         raise _invalid(f"members exceed {MAX_TOTAL_BYTES // MB} MB uncompressed in total")
                     if size > ratio_cap:
-                        raise _invalid(f"member {name} exceeds a compression ratio of {MAX_RATIO}")
+                        raise _invalid(f"{where}: exceeds a compression ratio of {MAX_RATIO}")
                     chunks.append(chunk)
+                    if enough is not None and size >= enough:
+                        break
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
-            raise _invalid(f"member {name} is corrupt") from error
+            raise _invalid(f"{where}: is corrupt") from error
         contents[role] = b"".join(chunks)
     return contents
-
-
-def _check_image(name: str, data: bytes) -> None:
-    """PNG or JPEG by magic bytes, at most MAX_PIXELS by its header, and fully decodable.
-
-    A JPEG decodes at an eighth of its size: every coefficient of the compressed data is still read (truncated or
-    corrupt data still fails), without the full-size pixels nobody looks at here (about 40 % less time)."""
-    try:
-        content_type = image_content_type(data)
-    except Rejection:
-        raise Rejection(Reason.IMAGE_INVALID, f"member {_show(name)} is neither PNG nor JPEG") from None
-    image_format = "PNG" if content_type == "image/png" else "JPEG"
-    size = _png_size(data) if image_format == "PNG" else _jpeg_size(data)
-    if size is None:
-        raise Rejection(Reason.IMAGE_INVALID, f"member {_show(name)} has no readable {image_format} header")
-    width, height = size
-    if width * height > MAX_PIXELS:
-        raise Rejection(Reason.IMAGE_INVALID, f"member {_show(name)} exceeds {MAX_PIXELS // 1_000_000} megapixels")
-    try:
-        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
-            if image.width * image.height > MAX_PIXELS:
-                raise ValueError("header size disagrees")
-            image.draft(image.mode, (image.width // 8, image.height // 8))  # no-op for a PNG
-            image.load()
-    except Exception as error:  # Pillow raises many types on hostile input; all mean "does not decode"
-        raise Rejection(Reason.IMAGE_INVALID, f"member {_show(name)} does not decode as {image_format}") from error
-
-
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    if data[12:16] != b"IHDR" or len(data) < 24:
-        return None
-    return struct.unpack(">II", data[16:24])
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the first start-of-frame marker, walking the marker segments."""
-    position = 2
-    while position + 4 <= len(data):
-        if data[position] != 0xFF:
-            return None
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # standalone markers
-            position += 2
-            continue
-        if marker in (0xD9, 0xDA):  # end of image or start of scan before any frame header
-            return None
-        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
-        if marker in _JPEG_SOF:
-            if position + 9 > len(data):
-                return None
-            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
-            return width, height
-        position += 2 + length
-    return None

@@ -77,6 +77,34 @@ _ADDRESS_WORDS = {
 _CITY_WORDS = {"saint": "st", "fort": "ft", "mount": "mt"}
 _ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:T.*)?")
 _US_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+_DAY = r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?"
+_MONTH = r"(?P<month>[a-z]{3,9})\.?"
+_YEAR = r"(?P<year>[0-9]{4})"
+_WRITTEN_DATES = (  # as printed: 01 MAY 1982, 1-May-1982, 01MAY1982, 1st May, 1982; May 1, 1982, MAY-01-1982
+    re.compile(rf"{_DAY}[\s./-]*{_MONTH},?[\s./-]*{_YEAR}", re.IGNORECASE | re.ASCII),
+    re.compile(rf"{_MONTH}[\s./-]*{_DAY}(?:,\s*|[\s./-]+){_YEAR}", re.IGNORECASE | re.ASCII),
+)
 
 
 def words(text: str) -> list[str]:
@@ -91,12 +119,16 @@ def name_key(text: str) -> str:
 
 
 def parse_date(text: str) -> date | None:
-    """A date from MM/DD/YYYY, M/D/YYYY (also with '-' or '.'), YYYY-MM-DD or ISO date-time; None otherwise."""
+    """A date from MM/DD/YYYY, M/D/YYYY (also with '-' or '.'), YYYY-MM-DD, ISO date-time, or written with the
+    month's name or abbreviation and a four-digit year (`01 MAY 1982`, `May 1, 1982`); None otherwise."""
     text = text.strip()
     if match := _ISO_DATE.fullmatch(text):
         year, month, day = match.groups()
     elif match := _US_DATE.fullmatch(text):
         month, day, year = match.groups()
+    elif written := next((found for pattern in _WRITTEN_DATES if (found := pattern.fullmatch(text))), None):
+        year, day = written["year"], written["day"]
+        month = str(_MONTHS.get(written["month"].lower(), 0))
     else:
         return None
     try:
