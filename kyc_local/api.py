@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 _FUNCTION_IN_URI = re.compile(r"functions/(arn:[^/]+)/invocations")
 _TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded")
+MAX_BODY = 10 * 1024 * 1024  # API Gateway HTTP APIs' payload limit
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,37 @@ def routes_from_openapi(body: dict[str, Any]) -> list[Route]:
 
 class HttpApiServer(BackgroundHttpServer):
     """One HTTP API: routes → functions (run by `invoke(function, event)`); AWS_IAM routes need a valid SigV4
-    signature of the local identity."""
+    signature of the local identity, checked as far as it can be before the body is read, which must fit `max_body`."""
 
     def __init__(self, api_id: str, routes: list[Route], invoke: Callable[[str, Any], Any],
-                 credentials: tuple[str, str], account: str, host: str = "127.0.0.1", port: int = 0):
+                 credentials: tuple[str, str], account: str, host: str = "127.0.0.1", port: int = 0,
+                 max_body: int = MAX_BODY):
         self.api_id = api_id
         self.routes = routes
         self._invoke = invoke
         self._credentials = credentials
         self._account = account
+        self._max_body = max_body
         super().__init__(_handler(self), f"api-{api_id}", host, port)
+
+    def refuse_unread(self, method: str, target: str, headers: dict[str, str]) -> tuple | None:
+        """A response for a request refused on its headers alone, so that its body is never read; else None."""
+        lowered = {name.lower(): value for name, value in headers.items()}
+        if "transfer-encoding" in lowered:
+            return _json(411, {"message": "Length Required"})
+        length = lowered.get("content-length", "0")
+        if not length.isdigit():
+            return _json(400, {"message": "Bad Request"})
+        path = urlsplit(target).path
+        route = next((r for r in self.routes if r.match(method, path) is not None), None)
+        if route is not None and route.iam:
+            try:
+                sigv4.precheck(headers, self._credentials[0])
+            except sigv4.SignatureError as error:
+                return _json(403, {"message": str(error)})
+        if int(length) > self._max_body:
+            return _json(413, {"message": "Request Entity Too Large"})
+        return None
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str) -> tuple:
         """(status, headers, body) for one request."""
@@ -163,20 +185,30 @@ def _handler(api: HttpApiServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def _serve(self) -> None:
+            headers = {name: value for name, value in self.headers.items()}
+            refused = api.refuse_unread(self.command, self.path, headers)
+            if refused is not None:
+                self.close_connection = True  # the unread body must not be taken for the next request
+                self._answer(*refused)
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            headers = {name: value for name, value in self.headers.items()}
             try:
                 status, response_headers, payload = api.handle(self.command, self.path, headers, body,
                                                                self.client_address[0])
             except Exception:
                 logger.exception("HTTP API request failed")
                 status, response_headers, payload = _json(500, {"message": "Internal Server Error"})
+            self._answer(status, response_headers, payload)
+
+        def _answer(self, status: int, response_headers: dict[str, str], payload: bytes) -> None:
             self.send_response(status)
             for name, value in response_headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("apigw-requestid", str(uuid.uuid4()))
+            if self.close_connection:
+                self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(payload)
 

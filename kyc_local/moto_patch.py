@@ -12,6 +12,11 @@ A third patch makes moto's DynamoDB atomic, as DynamoDB is: moto copies an item 
 (`dictionary changed size during iteration`) when handlers run concurrently, e.g. a Parallel state's two branches.
 A fourth reads moto's list of its own service modules once: its server looks up every request's service in it, and
 lists and stats its package folder (~180 entries) to do so, under the dispatcher's global lock (0.2-0.5 ms a call).
+What AWS enforces and moto does not, where it changes outcomes:
+- callers: a request must be signed with the stack's access key (403 otherwise, as AWS's InvalidClientTokenId), and
+  one from a web page of another origin is refused whole (preflights too), so no Origin is ever reflected in CORS;
+- the function behind a signature-checked HTTP API route cannot be invoked through moto's Invoke instead;
+- an UpdateItem that fails (e.g. the item would exceed 400 KB) leaves the item as it was: moto applied part of it.
 """
 
 from __future__ import annotations
@@ -27,9 +32,13 @@ from urllib.parse import quote_plus, unquote_plus
 import moto.backends as moto_backends
 import moto.s3.notifications as s3_notifications
 from moto.awslambda.models import LambdaFunction
+from moto.core.exceptions import JsonRESTError
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
+from kyc_local import sigv4
 from kyc_local.lambdas import FunctionError
 
 
@@ -41,6 +50,9 @@ class Invoker(Protocol):
 
     def invoke_async(self, function: str, event: Any) -> str: ...
 
+    def signed_only(self, function: str) -> bool:
+        """Whether the function serves an HTTP API route that checks SigV4 signatures."""
+
 
 _ORIGINALS = {
     "invoke": LambdaFunction.invoke,
@@ -48,16 +60,21 @@ _ORIGINALS = {
     "dynamodb": DynamoHandler.call_action,
     "events": Rule.send_to_targets,
     "modules": moto_backends.list_of_moto_modules,
+    "dispatch": DomainDispatcherApplication.__call__,
+    "update_item": DynamoDBBackend.update_item,
 }
 _dynamodb_lock = threading.Lock()
 _invoker: Invoker | None = None
+_access_key = ""
 
 
-def install(invoker: Invoker) -> None:
-    global _invoker
+def install(invoker: Invoker, access_key: str) -> None:
+    global _invoker, _access_key
     if _invoker is not None:
         raise RuntimeError("a local stack is already running in this process")
-    _invoker = invoker
+    _invoker, _access_key = invoker, access_key
+    DomainDispatcherApplication.__call__ = _checked_dispatch
+    DynamoDBBackend.update_item = _whole_update_item
     LambdaFunction.invoke = _lambda_invoke
     s3_notifications._invoke_awslambda = _s3_invoke
     DynamoHandler.call_action = _atomic_dynamodb_call
@@ -73,6 +90,8 @@ def uninstall() -> None:
     DynamoHandler.call_action = _ORIGINALS["dynamodb"]
     Rule.send_to_targets = _ORIGINALS["events"]
     moto_backends.list_of_moto_modules = _ORIGINALS["modules"]
+    DomainDispatcherApplication.__call__ = _ORIGINALS["dispatch"]
+    DynamoDBBackend.update_item = _ORIGINALS["update_item"]
 
 
 @cache
@@ -85,10 +104,62 @@ def _atomic_dynamodb_call(self: DynamoHandler) -> Any:
         return _ORIGINALS["dynamodb"](self)
 
 
+def _checked_dispatch(self: DomainDispatcherApplication, environ: dict[str, Any], start_response: Any) -> Any:
+    refusal = _refusal(environ)
+    if refusal is None:
+        return _ORIGINALS["dispatch"](self, environ, start_response)
+    code, message = refusal
+    if "HTTP_X_AMZ_TARGET" in environ or "amz-json" in environ.get("CONTENT_TYPE", ""):
+        body, kind = json.dumps({"__type": code, "message": message}), "application/x-amz-json-1.0"
+    else:
+        body = f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>" \
+               "</ErrorResponse>"
+        kind = "text/xml"
+    start_response("403 Forbidden", [("Content-Type", kind), ("Content-Length", str(len(body)))])
+    return [body.encode()]
+
+
+def _refusal(environ: dict[str, Any]) -> tuple[str, str] | None:
+    """(error code, message) when moto must not answer the request; None when it may."""
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None and origin != f"http://{environ.get('HTTP_HOST', '')}":
+        return "AccessDenied", "Cross-origin requests are refused."
+    if environ.get("PATH_INFO", "").startswith("/moto-api/"):  # the runtime's own settings, unsigned
+        return None
+    headers = {key[5:].replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
+    claimed = sigv4.access_key(headers, environ.get("QUERY_STRING", ""))
+    if claimed is None:
+        return "MissingAuthenticationToken", "Request is missing Authentication Token."
+    if claimed != _access_key:
+        return "InvalidClientTokenId", "The security token included in the request is invalid."
+    return None
+
+
+def _whole_update_item(self: DynamoDBBackend, table_name: str, key: dict[str, Any], *args: Any,
+                       **kwargs: Any) -> Any:
+    """moto's UpdateItem, undone when it fails: moto changes the item as it goes and raises part way."""
+    table = self.get_table(table_name)
+    hash_value, range_value = self.get_keys_value(table, key)
+    before = table.get_item(hash_value, range_value)
+    saved = copy.deepcopy(before.attrs) if before is not None else None
+    try:
+        return _ORIGINALS["update_item"](self, table_name, key, *args, **kwargs)
+    except Exception:
+        if before is not None:
+            before.attrs = saved
+        elif table.get_item(hash_value, range_value) is not None:  # created for the update
+            table.delete_item(hash_value, range_value)
+        raise
+
+
 def _lambda_invoke(self: LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> bytes:
     invoker = _invoker
     if invoker is None or not invoker.knows(self.function_name):
         return _ORIGINALS["invoke"](self, body, request_headers, response_headers)
+    if invoker.signed_only(self.function_name):
+        error = JsonRESTError("AccessDeniedException", "This function is reached through its signed HTTP API only.")
+        error.code = 403
+        raise error
     event = json.loads(body) if body else {}
     invocation_type = {str(k).lower(): v for k, v in dict(request_headers or {}).items()}.get(
         "x-amz-invocation-type", "RequestResponse")

@@ -89,6 +89,7 @@ class LocalStack:
         self._warming = False
         self._vision_error: BaseException | None = None
         self._saved_env: dict[str, str | None] = {}
+        self._umask: int | None = None
         self._session = boto3.session.Session()
         self._clients: dict[str, Any] = {}
         self._clients_lock = threading.Lock()
@@ -100,6 +101,8 @@ class LocalStack:
         if options.workflow not in WORKFLOWS:
             raise ValueError(f"workflow must be one of {', '.join(WORKFLOWS)}")
         options.workdir.mkdir(parents=True, exist_ok=True)
+        options.workdir.chmod(0o700)  # applicants' records, e-mails and logs: private, as is every file written below
+        self._umask = os.umask(0o077)
         self._started_at = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         _allow_open_files()
@@ -119,7 +122,7 @@ class LocalStack:
                 self.faults = FaultInjector(options.faults)
             self._transport = MotoTransport(self.aws_url, first=self.faults.answer if self.faults else None)
             self._transport.install(self.handler_session())
-            moto_patch.install(self)
+            moto_patch.install(self, CREDENTIALS[0])
             self._wire()
             self.functions.load()
             self._log_formatter = _handlers_log_formatter()
@@ -179,6 +182,9 @@ class LocalStack:
         self._invocation_log = None
         self._clients.clear()
         self._restore_environment()
+        if self._umask is not None:
+            os.umask(self._umask)
+            self._umask = None
 
     def __enter__(self) -> Self:
         return self.start()
@@ -201,6 +207,13 @@ class LocalStack:
     def knows(self, function: str) -> bool:
         """Whether `function` (name or ARN) is one of the template's: moto's seam asks before invoking."""
         return self.functions.find(function) is not None
+
+    def signed_only(self, function: str) -> bool:
+        """Whether `function` serves an AWS_IAM route of an HTTP API: moto's Invoke refuses it, as AWS's IAM would
+        refuse a caller without lambda:InvokeFunction, so its signature check cannot be bypassed."""
+        spec = self.functions.find(function)
+        return spec is not None and any(self.functions.find(route.function) is spec
+                                        for api in self._apis for route in api.routes if route.iam)
 
     def invoke(self, function: str, event: Any) -> Any:
         """Synchronous invocation (RequestResponse); raises kyc_local.lambdas.FunctionError."""

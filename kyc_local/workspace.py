@@ -28,10 +28,13 @@ class Workspace:
 
         Yields the real standard output, for the command's own output.
         """
-        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self.log_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.folder.chmod(0o700)  # what the stack records of applicants is for this user only
         out = sys.stdout
         root = logging.getLogger()
-        with open(self.log_file, "a", encoding="utf-8") as log:
+        descriptor = os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, "a", encoding="utf-8") as log:
             handler = logging.StreamHandler(log)
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
             root.addHandler(handler)
