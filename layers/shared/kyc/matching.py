@@ -148,7 +148,7 @@ def zip5(text: str) -> str | None:
     return digits[:5] if len(digits) in (5, 9) else None
 
 
-def _equal(csv_value: str | None, licence_value: str | None) -> bool | None:
+def _equal(csv_value: object, licence_value: object) -> bool | None:
     if not licence_value:
         return None
     return csv_value == licence_value
