@@ -7,6 +7,7 @@ answers; the rest (S3, DynamoDB, SNS, SQS, Step Functions, the Lambda Invoke API
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -126,7 +127,7 @@ def workflow(stack, faces, id_reader):
             name="DocumentStateMachine", definition=definition(values), roleArn=role["Role"]["Arn"]
         )
         invoker = TaskInvoker(handlers(deps))
-        moto_patch.install(invoker)
+        moto_patch.install(invoker, os.environ["AWS_ACCESS_KEY_ID"])
         try:
             yield Workflow(stack, sfn, machine["stateMachineArn"], invoker, deps)
         finally:
@@ -173,7 +174,7 @@ def test_both_workflows_leave_the_same_item_notifications_and_queue(
 
     execution = workflow.run(APP, body)
 
-    assert execution["status"] == "SUCCEEDED"
+    assert execution["status"] == "SUCCEEDED", workflow.failures(execution)
     part2 = outcome(workflow.stack)
     assert part2 == part1, workflow.failures(execution)
     assert (len(faces.calls), len(id_reader.calls)) == (2 * paid[0], 2 * paid[1]) == (2, 2)
@@ -212,36 +213,15 @@ def test_hostile_bundle_ends_the_execution_before_any_paid_call(workflow, faces,
     assert [name for name, _ in workflow.invoker.calls] == ["UnzipLambdaFunction"]
 
 
-def test_the_state_carries_no_personal_data_but_the_license_message(workflow):
-    message = {"driver_license_id": APPLICANT["DOCUMENT_NUMBER"], "uuid": APP, "app_uuid": APP, "state": "CA"}
+def test_the_execution_history_carries_no_personal_value(workflow):
     execution = workflow.run(APP, bundle(APP))
 
     history = workflow.sfn.get_execution_history(executionArn=execution["executionArn"])["events"]
-    payloads = [
-        json.loads(details[field])
-        for event in history
-        for name, details in event.items()
-        if name.endswith("EventDetails")
-        for field in ("input", "output", "parameters")
-        if isinstance(details.get(field), str)
-    ]
-    assert workflow.stack.queued() == [message]
-    text = json.dumps(without(payloads, message))
+    text = json.dumps(history, default=str) + execution.get("output", "")
+    assert execution["status"] == "SUCCEEDED" and len(history) > 20
     assert [value for value in APPLICANT.values() if len(value) > 3 and value in text] == []
-    assert APPLICANT["DOCUMENT_NUMBER"] not in execution["output"]  # replaced by the SQS MessageId once sent
+    assert workflow.stack.queued() == [{"uuid": APP, "app_uuid": APP}]  # the licence message is a pointer
 
-
-def without(value: Any, message: dict) -> Any:
-    """The value with LicenseQueue's message (as an object, or as the JSON MessageBody) left out."""
-    if value == message:
-        return "<license message>"
-    if isinstance(value, dict):
-        return {key: without(item, message) for key, item in value.items()}
-    if isinstance(value, list):
-        return [without(item, message) for item in value]
-    if isinstance(value, str) and value.startswith("{"):
-        return "<license message>" if json.loads(value) == message else value
-    return value
 
 
 def test_a_task_throttled_twice_then_served_ends_as_if_nothing_happened(workflow, faces):

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kyc.model import Check, CheckResult, FaceComparison, FieldReading, IdDocument, ServiceFailure, ValidationResult
+from kyc.model import (
+    Check,
+    CheckResult,
+    FaceComparison,
+    FieldReading,
+    IdDocument,
+    Reason,
+    Rejection,
+    ServiceFailure,
+    ValidationResult,
+)
+from kyc.ports import Upload
 
 
 @dataclass
@@ -91,3 +103,47 @@ class FlakyResultWrites:
         if result.check is self._check and self.failures:
             self.failures -= 1
             raise ServiceFailure("dynamodb", "ThrottlingException")
+
+
+class MemoryStore:
+    """DocumentStore in memory: uploads by key (with an ETag), and the members written."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+        self.etags: dict[str, str] = {}
+        self.types: dict[str, str] = {}
+
+    def upload(self, key: str, body: bytes) -> str:
+        self.objects[key] = body
+        self.etags[key] = hashlib.md5(body).hexdigest()
+        return self.etags[key]
+
+    def read_upload(self, key: str, max_bytes: int) -> Upload:
+        if key not in self.objects:
+            raise Rejection(Reason.BUNDLE_INVALID, "the upload no longer exists")
+        if len(self.objects[key]) > max_bytes:
+            raise Rejection(Reason.BUNDLE_INVALID, f"zip larger than {max_bytes} bytes")
+        return Upload(key, self.etags.get(key, ""), self.objects[key])
+
+    def put_member(self, key: str, body: bytes, content_type: str) -> None:
+        self.objects[key], self.types[key] = body, content_type
+
+
+@dataclass
+class RecordingNotifier:
+    messages: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def publish(self, subject: str, body: str, attributes: dict[str, str]) -> None:
+        self.messages.append((subject, body, attributes))
+
+    @property
+    def checks(self) -> list[str]:
+        return [attributes["check"] for _, _, attributes in self.messages]
+
+
+@dataclass
+class RecordingQueue:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)

@@ -80,6 +80,9 @@ class TaskInvoker:
     def invoke_async(self, function: str, event: Any) -> str:
         raise AssertionError("the state machine invokes its tasks synchronously")
 
+    def signed_only(self, function: str) -> bool:
+        return False  # the workflow's tasks serve no HTTP API
+
     def called(self, function: str) -> int:
         return sum(1 for name, _ in self.calls if name == function)
 
