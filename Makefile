@@ -7,9 +7,12 @@ SAM_VENV := .sam-venv
 RUNTIME_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 export SAM_CLI_TELEMETRY := 0
 PHOTOS := .cache/photos
+# checkov pins boto3 exactly, so it cannot share .venv with the project's botocore: a tool environment of its own.
+CHECKOV_VENV := .cache/checkov-venv
+CHECKOV := checkov==3.3.30
 FACE_RECOGNITION_SDIST := face_recognition==1.3.0
 
-.PHONY: install photos demo test lint validate build bench samples clean
+.PHONY: install photos checkov demo test lint validate build bench samples clean
 
 install: $(VENV)/.installed
 
@@ -30,10 +33,17 @@ $(PHOTOS)/.done: | install
 	cp .cache/sdist/face_recognition-1.3.0/tests/test_images/* $(PHOTOS)/
 	touch $@
 
+checkov: $(CHECKOV_VENV)/.installed
+
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet $(CHECKOV)
+	touch $@
+
 demo: install
 	$(BIN)/kyc demo
 
-test: install photos
+test: install photos checkov
 	$(BIN)/pytest
 
 lint: install

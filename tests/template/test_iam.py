@@ -262,7 +262,7 @@ ITEM = {"dynamodb:GetItem", "dynamodb:UpdateItem"}
     [
         ("start_workflow", {"states:StartExecution"}),
         ("unzip", {"s3:GetObject", "s3:PutObject", "dynamodb:PutItem", "sns:Publish"} | ITEM),
-        ("write_to_dynamo", {"s3:GetObject"} | ITEM),
+        ("write_to_dynamo", {"s3:GetObject", "dynamodb:UpdateItem"}),
         ("compare_faces", {"s3:GetObject", "rekognition:CompareFaces"} | ITEM),
         ("compare_details", {"s3:GetObject", "textract:AnalyzeID"} | ITEM),
         ("decide", {"sns:Publish"} | ITEM),
