@@ -48,6 +48,7 @@ test: install photos checkov
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/cfn-lint -t template.yaml
 
 $(SAM_VENV)/.installed:

@@ -1,5 +1,7 @@
 """DecideLambdaFunction (DocumentStateMachine): the status from both checks; the licence message for ValidateSend."""
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap
 from kyc.model import Status
@@ -10,11 +12,11 @@ from kyc.services.conclusion import ConclusionDeps, decide, license_message
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event)
 
 
-def handle(event: dict, deps: ConclusionDeps | None = None) -> dict:
+def handle(event: dict[str, Any], deps: ConclusionDeps | None = None) -> dict[str, Any]:
     deps = deps or bootstrap.decide_dependencies()
     logger.append_keys(app_uuid=event["app_uuid"])
     status = decide(event["app_uuid"], event["etag"], event["checks"], deps)

@@ -1,5 +1,7 @@
 """RecordErrorLambdaFunction (DocumentStateMachine): a step failed beyond its retries; ERROR, and staff told."""
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap
 from kyc.observability import logger, metrics, tracer
@@ -9,11 +11,11 @@ from kyc.services.failure import FailureDeps, record_failure
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event)
 
 
-def handle(event: dict, deps: FailureDeps | None = None) -> dict:
+def handle(event: dict[str, Any], deps: FailureDeps | None = None) -> dict[str, Any]:
     deps = deps or bootstrap.record_error_dependencies()
     step, failure = next(iter(event["failed"].items()))  # the Catch that led here: {"<state>": {"Error", "Cause"}}
     status = record_failure(event["key"], event["etag"], step, failure["Error"], deps)

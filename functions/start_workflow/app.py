@@ -1,5 +1,7 @@
 """StartDocumentWorkflowFunction: an upload's S3 Object Created event (EventBridge) starts its own execution."""
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap
@@ -10,11 +12,11 @@ from kyc.services.workflow_start import StartDeps, start_document_workflow
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event)
 
 
-def handle(event: dict, deps: StartDeps | None = None) -> dict:
+def handle(event: dict[str, Any], deps: StartDeps | None = None) -> dict[str, Any]:
     deps = deps or bootstrap.start_workflow_dependencies()
     upload = EventBridgeEvent(event).detail["object"]
     started = start_document_workflow(upload["key"], upload["etag"], deps)

@@ -1,5 +1,7 @@
 """UnzipLambdaFunction (DocumentStateMachine): claim the upload, check the bundle, store its members in unzipped/."""
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap
 from kyc.observability import logger, metrics, tracer
@@ -9,11 +11,11 @@ from kyc.services.intake import Claimed, IntakeDeps, unzip
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
 @metrics.log_metrics
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event)
 
 
-def handle(event: dict, deps: IntakeDeps | None = None) -> dict:
+def handle(event: dict[str, Any], deps: IntakeDeps | None = None) -> dict[str, Any]:
     deps = deps or bootstrap.unzip_dependencies()
     intake = unzip(event["key"], deps)
     if isinstance(intake, Claimed):

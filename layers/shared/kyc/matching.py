@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from kyc.license_rules import normalize_license_number
 from kyc.model import DETAIL_FIELDS, Details, FieldReading, IdDocument
@@ -260,13 +261,13 @@ def readable(document: IdDocument, field: str, confidence_floor: float) -> Field
     return reading if reading and reading.confidence >= confidence_floor else None
 
 
-def compare_details(details: Details, document: IdDocument, confidence_floor: float) -> dict[str, dict]:
+def compare_details(details: Details, document: IdDocument, confidence_floor: float) -> dict[str, dict[str, Any]]:
     """{FIELD: {"match": bool | None, "rule": str, "confidence": float | None}} for the eight fields.
 
     `rule` names the comparison applied, or why the field is unreadable (not_returned, below_confidence_floor,
     unparseable) when `match` is None.
     """
-    report: dict[str, dict] = {}
+    report: dict[str, dict[str, Any]] = {}
     for field in DETAIL_FIELDS:
         reading = document.get(field)
         confidence = float(reading.confidence) if reading else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from functools import cache
+from typing import Any
 
 import botocore.session
 from botocore.config import Config
@@ -29,7 +30,7 @@ def _session() -> botocore.session.Session:
 
 
 @cache
-def client(service: str):
+def client(service: str) -> Any:
     trace_library("botocore")
     settings = get_settings()
     config = Config(

@@ -66,7 +66,7 @@ class MemoryApplications:
                 entry.upload_lease = now
 
     def record_details(self, app_uuid: str, etag: str, details: Details, now: datetime) -> bool:
-        changes = {"details": dict(details), "status": Status.PROCESSING}
+        changes: dict[str, object] = {"details": dict(details), "status": Status.PROCESSING}
         return self._change(app_uuid, now, lambda _: changes, etag=etag, statuses=sources(Status.PROCESSING))
 
     def record_result(self, app_uuid: str, etag: str, result: CheckResult, now: datetime) -> bool:

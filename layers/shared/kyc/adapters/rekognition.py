@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
-from kyc.model import FaceComparison, Reason, Rejection, ServiceFailure
+from kyc.model import FaceComparison, FaceQuality, Reason, Rejection, ServiceFailure
 
 _IMAGE_ERRORS = {"InvalidImageFormatException", "ImageTooLargeException", "InvalidS3ObjectException"}
 
 
 class RekognitionFaces:
-    def __init__(self, bucket: str, rekognition=None):
+    def __init__(self, bucket: str, rekognition: Any = None):
         self._bucket = bucket
         self._client = rekognition or client("rekognition")
 
@@ -33,6 +35,20 @@ class RekognitionFaces:
         except BotoCoreError as error:
             raise ServiceFailure("rekognition", type(error).__name__) from None
         matches = response.get("FaceMatches", [])
-        faces = len(matches) + len(response.get("UnmatchedFaces", []))
+        faces = [match["Face"] for match in matches] + response.get("UnmatchedFaces", [])
         best = max((match["Similarity"] for match in matches), default=0.0 if faces else None)
-        return FaceComparison(source_has_face=True, target_face_count=faces, similarity=best, threshold=threshold)
+        selfie = _quality(faces[0]) if len(faces) == 1 else None
+        return FaceComparison(True, len(faces), best, threshold, selfie)
+
+
+def _quality(face: dict[str, Any]) -> FaceQuality | None:
+    """The face's size, confidence, Quality and Pose; None when Rekognition left any of them out."""
+    try:
+        box, quality, pose = face["BoundingBox"], face["Quality"], face["Pose"]
+        return FaceQuality(
+            width=float(box["Width"]), height=float(box["Height"]), confidence=float(face["Confidence"]),
+            brightness=float(quality["Brightness"]), sharpness=float(quality["Sharpness"]),
+            roll=float(pose["Roll"]), yaw=float(pose["Yaw"]), pitch=float(pose["Pitch"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

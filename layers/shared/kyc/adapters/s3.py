@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
@@ -10,7 +12,7 @@ from kyc.ports import Upload
 
 
 class S3DocumentStore:
-    def __init__(self, bucket: str, s3=None):
+    def __init__(self, bucket: str, s3: Any = None):
         self._bucket = bucket
         self._client = s3 or client("s3")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -13,12 +14,12 @@ from kyc.model import ServiceFailure
 class SnsNotifier:
     """Makes its client on the first message unless given one: an application that passes every check sends none."""
 
-    def __init__(self, topic_arn: str, sns=None):
+    def __init__(self, topic_arn: str, sns: Any = None):
         self._topic_arn = topic_arn
         self._sns = sns
 
     @cached_property
-    def _client(self):
+    def _client(self) -> Any:
         return self._sns or client("sns")
 
     def publish(self, subject: str, body: str, attributes: dict[str, str]) -> None:

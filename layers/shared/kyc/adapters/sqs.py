@@ -12,7 +12,7 @@ from kyc.model import ServiceFailure
 
 
 class SqsLicenseQueue:
-    def __init__(self, queue_url: str, sqs=None):
+    def __init__(self, queue_url: str, sqs: Any = None):
         self._queue_url = queue_url
         self._client = sqs or client("sqs")
 

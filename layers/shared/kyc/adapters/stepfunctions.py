@@ -12,7 +12,7 @@ from kyc.model import ServiceFailure
 
 
 class StepFunctionsWorkflows:
-    def __init__(self, state_machine_arn: str, stepfunctions=None):
+    def __init__(self, state_machine_arn: str, stepfunctions: Any = None):
         self._state_machine_arn = state_machine_arn
         self._client = stepfunctions or client("stepfunctions")
 

@@ -30,7 +30,10 @@ class HttpLicenseValidator:
         self._url = url
         self._timeout = timeout
         self._client = _session()
-        self._credentials = aws.session().get_credentials()
+        credentials = aws.session().get_credentials()
+        if credentials is None:
+            raise ServiceFailure("validator", "no AWS credentials to sign with")
+        self._credentials = credentials
         self._region = region
 
     def validate(self, request: dict[str, Any]) -> ValidationResult:
