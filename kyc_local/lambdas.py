@@ -110,7 +110,7 @@ class _Sandbox:
         started = time.monotonic()
         error: FunctionError | None = None
         try:
-            # the event arrives as JSON on AWS; a context of its own keeps the invocation's log keys (kyc_local.log_keys)
+            # the event arrives as JSON on AWS; a context of its own keeps the invocation's log keys (kyc.observability)
             result = Context().run(self._handler, json.loads(json.dumps(event)), context)
             payload = json.loads(json.dumps(result))  # and the result leaves as JSON
         except Exception as exc:

@@ -20,7 +20,7 @@ import botocore.session
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from kyc_local import log_keys, moto_patch
+from kyc_local import moto_patch
 from kyc_local.api import HttpApiServer
 from kyc_local.dispatch import AsyncInvoker
 from kyc_local.faults import FaultInjector
@@ -81,7 +81,6 @@ class LocalStack:
         self._async: AsyncInvoker | None = None
         self.faults: FaultInjector | None = None
         self._transport: MotoTransport | None = None
-        self._log_formatter: Any = None
         self._pollers: list[SqsPoller] = []
         self._invocation_log: InvocationLog | None = None
         self._vision: Any = None
@@ -125,8 +124,6 @@ class LocalStack:
             moto_patch.install(self, CREDENTIALS[0])
             self._wire()
             self.functions.load()
-            self._log_formatter = _handlers_log_formatter()
-            log_keys.install(self._log_formatter)
         except BaseException:
             self.stop()
             raise
@@ -167,9 +164,6 @@ class LocalStack:
         if self._warming and self._vision_ready.wait(60) and self._vision is not None and not self._vision_error:
             self._vision.stop()
         moto_patch.uninstall()
-        if self._log_formatter is not None:
-            log_keys.uninstall(self._log_formatter)
-            self._log_formatter = None
         if self._transport:
             self._transport.uninstall(self.handler_session())
             self._transport = None
@@ -331,20 +325,8 @@ class LocalStack:
 
     def _set_environment(self, variables: dict[str, str]) -> None:
         """What the Lambda runtime would give the handlers, with the local endpoints."""
-        values = {
-            "AWS_ENDPOINT_URL": self.aws_url,
-            "AWS_ACCESS_KEY_ID": CREDENTIALS[0],
-            "AWS_SECRET_ACCESS_KEY": CREDENTIALS[1],
-            "AWS_DEFAULT_REGION": self.options.region,
-            "AWS_REGION": self.options.region,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
-            "MOTO_PORT": self.aws_url.rsplit(":", 1)[-1],  # moto's Step Functions interpreter calls back on it
-            "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(S3_IN_MEMORY_BYTES),
-            **variables,
-        }
-        if self.meter:
-            values["AWS_ENDPOINT_URL_REKOGNITION"] = values["AWS_ENDPOINT_URL_TEXTRACT"] = self.meter.url
+        values = runtime_environment(self.aws_url, self.options.region, self.meter.url if self.meter else None)
+        values.update(variables)
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", *values):
             self._saved_env.setdefault(name, os.environ.get(name))
             os.environ.pop(name, None)
@@ -357,6 +339,24 @@ class LocalStack:
             else:
                 os.environ[name] = value
         self._saved_env.clear()
+
+
+def runtime_environment(aws_url: str, region: str, vision_url: str | None) -> dict[str, str]:
+    """The variables the local runtime gives every handler besides the template's: endpoints, credentials, region."""
+    values = {
+        "AWS_ENDPOINT_URL": aws_url,
+        "AWS_ACCESS_KEY_ID": CREDENTIALS[0],
+        "AWS_SECRET_ACCESS_KEY": CREDENTIALS[1],
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon locally
+        "MOTO_PORT": aws_url.rsplit(":", 1)[-1],  # moto's Step Functions interpreter calls back on it
+        "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(S3_IN_MEMORY_BYTES),
+    }
+    if vision_url:
+        values["AWS_ENDPOINT_URL_REKOGNITION"] = values["AWS_ENDPOINT_URL_TEXTRACT"] = vision_url
+    return values
 
 
 def _allow_open_files() -> None:
@@ -375,13 +375,6 @@ def _limit_malloc_arenas() -> None:
     except OSError:  # not glibc: nothing to tune
         return
     libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
-
-
-def _handlers_log_formatter() -> Any:
-    """The formatter of the handlers' Powertools Logger (kyc.observability); its keys are kept per invocation."""
-    from kyc.observability import logger
-
-    return logger.registered_formatter
 
 
 def _prepare_default_session() -> None:
