@@ -16,6 +16,7 @@ from kyc_local.vision.fields import parse_date
 from kyc_local.vision.ocr import Word
 
 GAP = 1.6  # words further apart than this many text heights belong to different fields
+INK_PADDING = 0.2  # share of an OCR box's height above and below the letters
 OUTLIER = 3.0  # words taller than this many typical word heights are dropped
 
 # label number → word labels states print for it
@@ -262,12 +263,16 @@ def drop_implausible(fields: list[Field], loose: list[list[Token]]) -> None:
 
 def values_nearby(fields: list[Field], loose: list[list[Token]]) -> None:
     """A label with nothing right of it takes the unclaimed run next to it below or, on cards that print labels under
-    their values, above: the side where the runs sit closer to the labels, decided once for the whole card."""
+    their values, above: the side, decided once for the whole card, where more labels find a value that fits them
+    (then where the runs sit closer)."""
     empty = [entry for entry in fields if not entry.values]
-    below = {id(entry): _nearest(entry.anchor, loose, 1) for entry in empty}
-    above = {id(entry): _nearest(entry.anchor, loose, -1) for entry in empty}
-    closer_above = sum(1 for entry in empty if above[id(entry)][0] < below[id(entry)][0])
-    side = above if 2 * closer_above > len(empty) else below
+    sides = []
+    for direction in (1, -1):
+        nearest = {id(entry): _nearest(entry.anchor, loose, direction) for entry in empty}
+        fits = sum(1 for entry in empty if (run := nearest[id(entry)][1]) and plausible(entry.label, value_text(run)))
+        gaps = sum(min(gap, 2.0) for gap, _ in nearest.values())
+        sides.append((-fits, gaps, direction, nearest))
+    _, _, _, side = min(sides, key=lambda option: option[:3])
     for entry in sorted(empty, key=lambda entry: side[id(entry)][0]):
         _, run = side[id(entry)]
         if run is not None and run in loose:
@@ -276,16 +281,24 @@ def values_nearby(fields: list[Field], loose: list[list[Token]]) -> None:
 
 
 def _nearest(anchor: Word, loose: list[list[Token]], direction: int) -> tuple[float, list[Token] | None]:
-    """The run starting near the label's left edge just below (1) or above (-1) it, and its gap in label heights."""
+    """The run starting near the label's left edge just below (1) or above (-1) it, and the gap between their
+    letters, in label heights."""
     best: tuple[float, list[Token] | None] = (float("inf"), None)
     for run in loose:
         first = run[0].word
         if abs(first.left - anchor.left) >= 3 * anchor.height:
             continue
-        gap = (first.top - anchor.bottom) if direction > 0 else (anchor.top - max(t.word.bottom for t in run))
-        if -0.5 * anchor.height < gap < 1.5 * anchor.height and gap / anchor.height < best[0]:
-            best = (gap / anchor.height, run)
+        top = _ink(first)[0]
+        label_top, label_bottom = _ink(anchor)
+        gap = (top - label_bottom if direction > 0 else label_top - max(_ink(t.word)[1] for t in run)) / anchor.height
+        if -0.3 < gap < 1.5 and gap < best[0]:
+            best = (gap, run)
     return best
+
+
+def _ink(word: Word) -> tuple[float, float]:
+    """Top and bottom of a word's letters: OCR pads its boxes by about a fifth of their height on each side."""
+    return word.top + INK_PADDING * word.height, word.bottom - INK_PADDING * word.height
 
 
 def plausible(label: str, text: str) -> bool:
@@ -311,7 +324,7 @@ def plausible(label: str, text: str) -> bool:
         return has_digit(words[0])
     if label in {"18", "19"}:
         return len(words) == 1 and _code(words[0])
-    return True
+    return label in _FUSED
 
 
 def value_text(tokens: list[Token], spaced: Callable[[str, str], bool] | None = None) -> str:
