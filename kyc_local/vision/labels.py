@@ -108,8 +108,8 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     typical = heights[len(heights) // 2] if heights else 0.0
     kept: list[Word] = []
     for word in sorted(words, key=lambda w: w.confidence, reverse=True):
-        if word.height > OUTLIER * typical or not word.text.strip(PUNCT):
-            continue  # a detection spanning several lines (pattern, portrait) is not text; nor is a lone ':'
+        if not 0 < word.height <= OUTLIER * typical or word.right <= word.left or not word.text.strip(PUNCT):
+            continue  # a detection spanning several lines (pattern, portrait) or with no area is not text; nor is ':'
         if not any(_overlap(word, other) > 0.5 for other in kept):  # the same glyphs read twice: keep the surer
             kept.append(word)
     lines: list[list[Word]] = []
