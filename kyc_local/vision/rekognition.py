@@ -58,8 +58,11 @@ def _box(face: Face) -> dict[str, float]:
 
 
 def _compared_face(face: Face) -> dict[str, Any]:
+    """A ComparedFace as AWS documents it (Emotions and Smile are only returned when asked for)."""
     return {
         "BoundingBox": _box(face),
         "Confidence": round(face.confidence, 4),
         "Landmarks": [{"Type": kind, "X": x, "Y": y} for kind, (x, y) in face.landmarks.items()],
+        "Pose": {"Roll": face.pose.roll, "Yaw": face.pose.yaw, "Pitch": face.pose.pitch},
+        "Quality": {"Brightness": face.brightness, "Sharpness": face.sharpness},
     }

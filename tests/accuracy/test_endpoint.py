@@ -77,7 +77,7 @@ def test_compare_faces_same_person_from_s3_licence_and_bytes_selfie(rekognition)
     assert match["Similarity"] >= 80
     box = match["Face"]["BoundingBox"]
     assert 0 < box["Left"] < 1 and 0 < box["Top"] < 1 and 0.1 < box["Width"] < 1 and 0 < box["Height"] < 1
-    assert {mark["Type"] for mark in match["Face"]["Landmarks"]} == {"eyeLeft", "eyeRight", "nose"}
+    assert {mark["Type"] for mark in match["Face"]["Landmarks"]} == {"eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"}
     source = response["SourceImageFace"]
     centre = source["BoundingBox"]["Left"] + source["BoundingBox"]["Width"] / 2
     assert source["Confidence"] > 90 and 0.1 < centre < 0.5  # the portrait sits on the card's left

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from kyc.document_checks import assess_license
-from kyc.faces import decide_face
+from kyc.faces import FaceBand, decide_face
 from kyc.model import Check, CheckResult, FaceComparison, IdDocument, Outcome, Reason, Status
 from kyc.notifications import application_rejected, check_failed, service_error
 
@@ -96,7 +96,7 @@ def test_unknown_names_in_the_detail_are_never_echoed():
 
 
 def test_face_body_gives_advice_per_reason():
-    result = decide_face(FaceComparison(True, 2, 91.0, 80.0))
+    result = decide_face(FaceComparison(True, 2, 91.0, 0.0), FaceBand(70.0, 98.0))
     body = check_failed("8d247914", result, Status.REVIEW).body
     assert "MULTIPLE_FACES_SELFIE" in body
     assert "several faces" in body
@@ -109,7 +109,7 @@ def test_no_applicant_value_appears_in_any_output():
     notifications = [
         check_failed("8d247914", details, Status.REVIEW),
         check_failed("8d247914", mismatch, Status.REJECTED),
-        check_failed("8d247914", decide_face(FaceComparison(True, 1, 12.5, 80.0)), Status.REJECTED),
+        check_failed("8d247914", decide_face(FaceComparison(True, 1, 12.5, 0.0), FaceBand(70.0, 98.0)), Status.REJECTED),
         application_rejected("8d247914", Reason.CSV_INVALID, "column FIRST_NAME starts like a spreadsheet formula"),
         service_error("8d247914", "Rekognition"),
     ]

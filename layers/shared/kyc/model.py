@@ -59,6 +59,8 @@ class Reason(StrEnum):
     LICENSE_INVALID = "LICENSE_INVALID"
     DUPLICATE_APPLICATION = "DUPLICATE_APPLICATION"
     SERVICE_ERROR = "SERVICE_ERROR"
+    FACE_UNCERTAIN = "FACE_UNCERTAIN"  # similarity inside the review band
+    FACE_QUALITY = "FACE_QUALITY"  # the selfie face is too small, blurred, turned away or occluded
 
 
 class Check(StrEnum):
@@ -116,7 +118,23 @@ class FaceComparison:
     source_has_face: bool  # False: Rekognition found no face in the licence
     target_face_count: int  # faces found in the selfie
     similarity: float | None  # best similarity 0–100 of the licence face against the selfie faces
-    threshold: float
+    threshold: float  # the SimilarityThreshold asked for: below it a face's similarity is not reported
+    selfie: FaceQuality | None = None  # the selfie face, when there is exactly one
+
+
+@dataclass(frozen=True)
+class FaceQuality:
+    """One compared face as CompareFaces describes it: box size (ratios of the image), detection confidence,
+    Quality (Brightness, Sharpness 0–100) and Pose (Roll, Yaw, Pitch in degrees)."""
+
+    width: float
+    height: float
+    confidence: float
+    brightness: float
+    sharpness: float
+    roll: float
+    yaw: float
+    pitch: float
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,8 @@ class Settings:
     validator_url = Variable("VALIDATOR_URL", _text)
     state_machine_arn = Variable("STATE_MACHINE_ARN", _text)
     region = Variable("AWS_REGION", _text)
-    similarity_threshold = Variable("SIMILARITY_THRESHOLD", _number(0, 100), "80")
+    face_pass_threshold = Variable("FACE_PASS_THRESHOLD", _number(0, 100), "97.5")  # docs/accuracy.md
+    face_fail_threshold = Variable("FACE_FAIL_THRESHOLD", _number(0, 100), "70")
     confidence_floor = Variable("DETAILS_CONFIDENCE_FLOOR", _number(0, 100), "50")
     retention_days = Variable("RETENTION_DAYS", _whole(1, 3650), "30")
     minimum_age = Variable("MINIMUM_AGE", _whole(0, 120), "18")
@@ -99,6 +100,9 @@ class Settings:
                 self._values[variable.name] = variable.parse(raw)
             except ValueError as error:
                 raise SettingsError(f"{variable.name} is malformed: {error}") from None
+        low, high = self._values["FACE_FAIL_THRESHOLD"], self._values["FACE_PASS_THRESHOLD"]
+        if low > high:
+            raise SettingsError(f"FACE_FAIL_THRESHOLD ({low:g}) exceeds FACE_PASS_THRESHOLD ({high:g})")
 
     def value(self, variable: Variable[T]) -> T:
         try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kyc.document_checks import assess_license
-from kyc.faces import decide_face
+from kyc.faces import REQUEST_THRESHOLD, FaceBand, decide_face
 from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, ServiceFailure
 from kyc.observability import logger
 from kyc.ports import ApplicationRecord, Applications, FaceComparer, IdReader
@@ -96,12 +96,12 @@ def _failed(check: Check, failure: ServiceFailure) -> CheckResult:
 
 def _compare_faces(members: dict[str, str], deps: FaceCheckDeps) -> CheckResult:
     try:
-        comparison = deps.faces.compare(members["license"], members["selfie"], deps.settings.similarity_threshold)
+        comparison = deps.faces.compare(members["license"], members["selfie"], REQUEST_THRESHOLD)
     except Rejection as rejection:
         return CheckResult(Check.FACE, Outcome.FAIL, (rejection.reason,), {"service": "rekognition"})
     except ServiceFailure as failure:
         return _failed(Check.FACE, failure)
-    return decide_face(comparison)
+    return decide_face(comparison, FaceBand(deps.settings.face_fail_threshold, deps.settings.face_pass_threshold))
 
 
 def _assess_license(app: ApplicationRecord, members: dict[str, str], deps: DetailsCheckDeps) -> CheckResult:
