@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kyc.adapters.dynamodb import plain_item, record_from_item
+from kyc.adapters.dynamodb_schema import plain_item, record_from_item
 from kyc.model import Check
 
 FINAL = ("APPROVED", "REJECTED", "REVIEW", "ERROR")

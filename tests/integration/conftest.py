@@ -10,7 +10,8 @@ import boto3
 import pytest
 from kyc import bootstrap
 from kyc.adapters import aws
-from kyc.adapters.dynamodb import DynamoApplications, plain_item
+from kyc.adapters.dynamodb import DynamoApplications
+from kyc.adapters.dynamodb_schema import plain_item
 from kyc.adapters.s3 import S3DocumentStore
 from kyc.adapters.sns import SnsNotifier
 from kyc.adapters.sqs import SqsLicenseQueue

@@ -1,0 +1,108 @@
+"""The application record's item schema on CustomerMetadataTable: a record's values as an item and back.
+
+Item: APP_UUID; BUNDLE_ETAG; APPLICATION_STATUS; REASONS; the eight CSV fields; per check the lab's BOOL (when
+decided) and `<CHECK>_RESULT` {outcome, reasons, detail}; FACE_SIMILARITY; DETAILS_REPORT; STATUS_DETAIL;
+CREATED_AT / UPDATED_AT (ISO-8601 UTC); EXPIRES_AT (TTL, epoch seconds); LEASE_UNTIL and VALIDATION_LEASE_UNTIL;
+MARKERS (the effects done). No client here: readers of the table (the local runtime) use it without the adapter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
+
+from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status, iso
+from kyc.ports import ApplicationRecord
+
+_deserializer = TypeDeserializer()  # Powertools' copy of boto3's, without importing boto3 (kyc.adapters.aws)
+Item = dict[str, Any]
+UPLOAD_LEASE = "LEASE_UNTIL"
+VALIDATION_LEASE = "VALIDATION_LEASE_UNTIL"
+
+
+def to_dynamo(value: Any) -> dict[str, Any]:
+    """A record's value as a DynamoDB attribute value; a float is stored as the number it prints as."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, float):
+        return {"N": str(Decimal(str(value)))}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, dict):
+        return {"M": {str(k): to_dynamo(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [to_dynamo(v) for v in value]}
+    raise TypeError(f"no DynamoDB type for {type(value).__name__}")
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_dynamo(v) for k, v in value.items()}
+    if isinstance(value, list | set):
+        return type(value)(_from_dynamo(v) for v in value)
+    return value
+
+
+def result_attributes(result: CheckResult) -> Item:
+    """One check's attributes: the lab's BOOL (when decided), its result map, and the similarity or report."""
+    detail = {key: value for key, value in result.detail.items() if key != "fields"}
+    values: Item = {
+        f"{result.check}_RESULT": {
+            "outcome": str(result.outcome),
+            "reasons": [str(reason) for reason in result.reasons],
+            "detail": detail,
+        }
+    }
+    if result.value is not None:
+        values[str(result.check)] = result.value
+    if result.check is Check.FACE and result.detail.get("similarity") is not None:
+        values["FACE_SIMILARITY"] = result.detail["similarity"]
+    if result.check is Check.DETAILS and "fields" in result.detail:
+        values["DETAILS_REPORT"] = result.detail["fields"]
+    return values
+
+
+def _result(item: Item, check: Check) -> CheckResult | None:
+    recorded = item.get(f"{check}_RESULT")
+    if not recorded:
+        return None
+    detail = dict(recorded.get("detail") or {})
+    if check is Check.DETAILS and "DETAILS_REPORT" in item:
+        detail["fields"] = item["DETAILS_REPORT"]
+    reasons = tuple(Reason(reason) for reason in recorded.get("reasons", []))
+    return CheckResult(check, Outcome(recorded["outcome"]), reasons, detail)
+
+
+def record_from_item(item: Item) -> ApplicationRecord:
+    """The record an item holds (a plain item, as boto3's resource layer or a stream gives it, or a typed one)."""
+    results = {check: result for check in Check if (result := _result(item, check)) is not None}
+    return ApplicationRecord(
+        app_uuid=item["APP_UUID"],
+        etag=item.get("BUNDLE_ETAG", ""),
+        status=Status(item["APPLICATION_STATUS"]),
+        reasons=tuple(Reason(reason) for reason in item.get("REASONS") or ()),
+        details={name: item[name] for name in DETAIL_FIELDS if name in item},
+        results=results,
+        effects=frozenset(item.get("MARKERS") or ()),
+        status_detail=item.get("STATUS_DETAIL"),
+        created_at=item.get("CREATED_AT", ""),
+        updated_at=item.get("UPDATED_AT", ""),
+    )
+
+
+def status_values(status: Status, reasons: tuple[Reason, ...], now: datetime) -> Item:
+    return {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(now)}
+
+
+def plain_item(item: dict[str, Any]) -> Item:
+    """A typed DynamoDB item (as GetItem returns it) in plain values."""
+    return {k: _from_dynamo(_deserializer.deserialize(v)) for k, v in item.items()}
