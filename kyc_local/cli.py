@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import signal
 import sys
 import threading
+from contextlib import ExitStack
+from importlib.metadata import version
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from kyc_local import triggers
+from kyc_local.invoke import InvokeError, Request, invoke
 from kyc_local.results import Runner, app_uuid_of, dead_letters, read, render_json, render_table, valid_app_uuid
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
 
 SAMPLES = PROJECT_ROOT / "UnitTests"
+EVENTS = PROJECT_ROOT / "events"
 DEFAULT_WORKDIR = PROJECT_ROOT / ".kyc"
 
 
@@ -37,6 +43,8 @@ def _command(args: argparse.Namespace) -> int:
     workspace = Workspace(args.workdir)
     if args.command == "status":
         return _status(workspace, args.app_uuid, args.json)
+    if args.command == "invoke":
+        return _invoke(workspace, args)
     options = StackOptions(template=args.template, workdir=args.workdir, workflow=args.workflow,
                            parameters=dict(args.param), retry_wait=args.retry_wait, port=args.port,
                            vision=not args.no_vision, faults=args.faults, deliveries=args.deliveries)
@@ -48,6 +56,7 @@ def _command(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kyc", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('kyc-onboarding')}")
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workflow", choices=["lambda", "stepfunctions"], default="lambda",
@@ -79,7 +88,38 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     status.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help=argparse.SUPPRESS)
     commands.add_parser("samples", help="generate the sample bundles (kyc samples --help: the generator's options)")
+    _invoke_parser(commands)
     return parser
+
+
+def _invoke_parser(commands: Any) -> None:
+    invoke_command = commands.add_parser(
+        "invoke", help="run one function on one event, like `sam local invoke` (no Docker)",
+        description="Run one function's handler on one event as the local runtime runs it, against the stack "
+                    "`kyc up` runs from the same --workdir, or a stack started for this invocation when none runs. "
+                    "The response (or the error payload: exit 1) on standard output; the function's logs and the "
+                    "REPORT line on standard error.")
+    invoke_command.add_argument("function", nargs="?", metavar="FUNCTION",
+                                help="the template's logical id, e.g. DocumentLambdaFunction")
+    invoke_command.add_argument("-e", "--event", metavar="EVENT.json",
+                                help="the event: a JSON file, or - for standard input; default {}")
+    invoke_command.add_argument("--list", action="store_true",
+                                help="name the functions and the sample events in events/ that fit each")
+    invoke_command.add_argument("--workflow", choices=["lambda", "stepfunctions"],
+                                help="default: the running stack's, else the first workflow that has FUNCTION")
+    invoke_command.add_argument("--param", action="append", default=[], type=_key_value, metavar="NAME=VALUE",
+                                help="template parameter override (repeatable)")
+    invoke_command.add_argument("--parameter-overrides", action="append", default=[], type=_parameter_overrides,
+                                metavar="'NAME=VALUE ...'",
+                                help="sam's form: 'Name=Value ...' or 'ParameterKey=Name,ParameterValue=Value ...'")
+    invoke_command.add_argument("--env-vars", type=Path, metavar="FILE.json",
+                                help='sam\'s form: {"Parameters": {"VAR": "value"}, "<LogicalId>": {"VAR": "value"}}')
+    invoke_command.add_argument("--log-file", type=Path, metavar="FILE",
+                                help="append the function's logs and the REPORT line to FILE, not standard error")
+    invoke_command.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
+                                help="working folder whose `kyc up` stack to use; default .kyc/ in the project")
+    invoke_command.add_argument("--template", type=Path, default=PROJECT_ROOT / "template.yaml",
+                                help=argparse.SUPPRESS)
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -87,6 +127,51 @@ def _key_value(text: str) -> tuple[str, str]:
     if not sep or not name:
         raise argparse.ArgumentTypeError("expected NAME=VALUE")
     return name, value
+
+
+def _parameter_overrides(text: str) -> list[tuple[str, str]]:
+    pairs = []
+    for token in shlex.split(text):
+        if token.startswith("ParameterKey="):
+            name, sep, value = token.removeprefix("ParameterKey=").partition(",ParameterValue=")
+            if not sep or not name:
+                raise argparse.ArgumentTypeError("expected ParameterKey=NAME,ParameterValue=VALUE")
+            pairs.append((name, value))
+        else:
+            pairs.append(_key_value(token))
+    return pairs
+
+
+def _invoke(workspace: Workspace, args: argparse.Namespace) -> int:
+    parameters = dict(args.param + [pair for pairs in args.parameter_overrides for pair in pairs])
+    if args.list:
+        events = {f"events/{path.name}": json.loads(path.read_text(encoding="utf-8"))
+                  for path in sorted(EVENTS.glob("*.json"))}
+        print(triggers.render(args.template, events, parameters))
+        return 0
+    if not args.function:
+        print("kyc invoke: name a FUNCTION (`kyc invoke --list` names them)", file=sys.stderr)
+        return 2
+    try:
+        request = Request(args.function, _read_json(args.event, "{}"), args.workflow, parameters,
+                          _read_json(str(args.env_vars) if args.env_vars else None, "{}"))
+        with ExitStack() as files:
+            log = files.enter_context(open(args.log_file, "a", encoding="utf-8")) if args.log_file else sys.stderr
+            return invoke(request, workspace, args.template, log, sys.stdout)
+    except (InvokeError, OSError, ValueError, RuntimeError) as error:
+        print(f"kyc invoke: {error}", file=sys.stderr)
+        return 2
+
+
+def _read_json(source: str | None, default: str) -> Any:
+    """A JSON file's content, standard input's for "-"."""
+    if source is None:
+        return json.loads(default)
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"{source} is not JSON: {error}") from None
 
 
 def _run(workspace: Workspace, options: StackOptions, bundles: list[Path], as_json: bool, timeout: float) -> int:

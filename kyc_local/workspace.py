@@ -1,4 +1,5 @@
-"""The working folder (.kyc/): function logs, and where `kyc up` leaves its endpoints for `kyc status`."""
+"""The working folder (.kyc/): function logs, and where `kyc up` leaves its endpoints and functions for `kyc status`
+and `kyc invoke`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -61,8 +63,13 @@ class Workspace:
             "api_urls": stack.api_urls,
             "meter_url": stack.meter.url if stack.meter else None,
             "outbox": str(stack.outbox_folder),
+            "workflow": stack.options.workflow,
+            "parameters": stack.options.parameters,
+            "functions": [{**asdict(spec), "code_dir": str(spec.code_dir)} for spec in stack.functions.specs],
         }
-        self._stack_file.write_text(json.dumps(running, indent=2), encoding="utf-8")
+        partial = self._stack_file.with_suffix(".tmp")  # readers see the whole file or none
+        partial.write_text(json.dumps(running, indent=2), encoding="utf-8")
+        partial.replace(self._stack_file)
 
     def read_stack(self) -> dict[str, Any] | None:
         """The stack `kyc up` is running, if its process is alive."""
@@ -74,7 +81,12 @@ class Workspace:
         return running
 
     def forget_stack(self) -> None:
-        self._stack_file.unlink(missing_ok=True)
+        """Remove the stack file, unless another process's stack has written it since."""
+        try:
+            if json.loads(self._stack_file.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                self._stack_file.unlink()
+        except (OSError, ValueError):
+            pass
 
     @staticmethod
     def dynamodb(running: dict[str, Any]) -> Any:
