@@ -1,8 +1,15 @@
-"""The mock validator's rule: per-state licence-number formats and the revoked list."""
+"""The mock validator's rule: per-state licence-number formats and the revoked list.
+
+The formats are checked against their public source (tests/unit/data/license_formats.json: adambullmer/USDLRegex's
+rules and its own valid and invalid examples, commit and files noted there).
+"""
 
 from __future__ import annotations
 
+import json
 import random
+import re
+from pathlib import Path
 
 import pytest
 from kyc.license_rules import LICENSE_FORMATS, example_license_number, normalize_license_number, validate_license
@@ -10,11 +17,54 @@ from kyc.model import ValidationResult
 from kyc.states import STATE_NAMES
 
 NONE_REVOKED: frozenset[str] = frozenset()
+SOURCE = json.loads((Path(__file__).parent / "data" / "license_formats.json").read_text())["jurisdictions"]
 
 
-def test_every_state_and_dc_has_a_format():
-    assert set(LICENSE_FORMATS) == set(STATE_NAMES)
+def test_every_state_and_dc_has_a_format_and_source_examples():
+    assert set(LICENSE_FORMATS) == set(STATE_NAMES) == set(SOURCE)
     assert len(LICENSE_FORMATS) == 51
+    assert all(entry["valid"] and entry["invalid"] for entry in SOURCE.values())
+
+
+@pytest.mark.parametrize("state", sorted(SOURCE))
+def test_the_source_examples_decide_as_the_source_says(state):
+    for number in SOURCE[state]["valid"]:
+        assert validate_license(number, state, NONE_REVOKED) == ValidationResult(True, f"format matches {state}")
+    for number in SOURCE[state]["invalid"]:
+        assert validate_license(number, state, NONE_REVOKED) == ValidationResult(
+            False, f"format does not match {state}"
+        )
+
+
+def _shaped_numbers(rng: random.Random) -> list[str]:
+    """Runs of letters, digits and '*' of every length to 20: the shapes licence formats are made of."""
+    numbers = []
+    for length in range(1, 21):
+        for _ in range(150):
+            number = ""
+            while len(number) < length:
+                alphabet = rng.choice(("ABIORXZ", "0123456789", "*"))
+                number += "".join(rng.choices(alphabet, k=rng.randint(1, length - len(number))))
+            numbers.append(number)
+    return numbers
+
+
+# issue 21 said the source accepts these; its rules decide them (MD, MT and OR: no; WA: yes)
+ISSUE_21 = {"MD": "MD12345678901", "MT": "ABC1234567890", "OR": "C123456", "WA": "SMITH**JD123"}
+
+
+@pytest.mark.parametrize("state", sorted(SOURCE))
+def test_the_format_agrees_with_the_source_rule_beyond_its_examples(state):
+    rule = re.compile(SOURCE[state]["rule"])
+    numbers = _shaped_numbers(random.Random(state)) + [number for entry in SOURCE.values() for number in entry["valid"]]
+    numbers += list(ISSUE_21.values())
+    disagreements = [n for n in numbers if bool(rule.search(n)) != validate_license(n, state, NONE_REVOKED).valid]
+    assert disagreements == []
+
+
+@pytest.mark.parametrize(("state", "number"), sorted(ISSUE_21.items()))
+def test_issue_21_numbers_as_the_source_decides_them(state, number):
+    assert validate_license(number, state, NONE_REVOKED).valid is (state == "WA")
 
 
 @pytest.mark.parametrize("state", sorted(STATE_NAMES))
@@ -38,36 +88,19 @@ def test_numbers_no_state_issues_are_invalid_for_every_state(state):
 @pytest.mark.parametrize(
     ("number", "state", "valid"),
     [
-        ("A1234567", "CA", True),
         ("a123-4567", "California", True),
-        ("12345678", "CA", False),
-        ("A12345678", "CA", False),
         ("AB123456", "CA", False),
-        ("123456789", "NY", True),
-        ("A1234567", "NY", True),
         ("ABCDEFGH", "NY", True),
-        ("1234567", "NY", False),
-        ("A123456789012", "FL", True),
         ("A 123 456 789 012", "FL", True),
-        ("A12345678901", "FL", False),
-        ("12345678", "TX", True),
-        ("1234567", "TX", True),
-        ("123456789", "TX", False),
         ("WDLABCD456DG", "WA", True),
         ("WDL-ABC-D456-DG", "WA", True),
         ("WDLABCD456D", "WA", False),
-        ("12345678", "PA", True),
-        ("A12345678901234", "NJ", True),
-        ("A123456789012", "WI", False),
-        ("A1234567890123", "WI", True),
+        ("lee**jd-123ab", "WA", True),
+        ("LEEJD123AB", "WA", False),
+        ("LEE**JD123AB", "OR", False),
         ("12ABC34567", "NH", True),
-        ("X12345678", "NV", True),
-        ("1234567A", "VT", True),
-        ("1234567B", "VT", False),
         ("K01AB1234", "KS", False),
         ("K1A2B", "KS", True),
-        ("123456789", "DC", True),
-        ("12345678", "DC", False),
     ],
 )
 def test_known_formats(number, state, valid):

@@ -1,9 +1,11 @@
 """The mock validator's rule: licence-number formats of the 50 states and DC, plus a revoked list.
 
-Formats follow the widely published per-state table (NTSI "Driver's License Formats", as collected in
-adambullmer/USDLRegex), written for normalised numbers (letters and digits only, upper case).
+Formats follow the NTSI "Driver's License Formats" table as collected in github.com/adambullmer/USDLRegex,
+`regex.json` at commit 13c4334919dbd913eddd62fa0faaa62dc4679e78; tests/unit/data/license_formats.json holds that
+file's rules and the examples of its `test/features/json.feature`, and the tests check agreement with both.
+Numbers are compared upper case without spaces and punctuation, except `*`: Washington's filler is part of the number.
 Each format is a list of alternatives; an alternative is a sequence of tokens: `A<n>` letters, `N<n>` digits,
-`X<n>` letters or digits (n a count or a range `m-n`), `=TEXT` literal text.
+`X<n>` letters or digits, `W<n>` letters, digits or `*` (n a count or a range `m-n`), `=TEXT` literal text.
 """
 
 from __future__ import annotations
@@ -63,18 +65,19 @@ _SPECS: dict[str, tuple[str, ...]] = {
     "UT": ("N4-10",),
     "VT": ("N8", "N7 =A"),
     "VA": ("A1 N8-11", "N9"),
-    # WDL + 9 (since 2018); legacy: last-name letters and initials ('*' padding removed), 3 digits, 2 check chars
-    "WA": ("=WDL X9", "A2-7 N3 X2"),
+    # 12 characters, the first a letter: WDL + 9 since 2018; before, name letters padded with '*', digits, checks
+    "WA": ("=WDL X9", "A1 W11"),
     "WV": ("N7", "A1-2 N5-6"),
     "WI": ("A1 N13",),
     "WY": ("N9-10",),
 }
 
-_TOKEN = re.compile(r"([ANX])(\d+)(?:-(\d+))?|=([A-Z]+)")
-_CLASSES = {
+_TOKEN = re.compile(r"([ANXW])(\d+)(?:-(\d+))?|=([A-Z]+)")
+_CLASSES = {  # kind: (what the format accepts, what generated examples draw from: no '*', which OCR rarely keeps)
     "A": ("[A-Z]", string.ascii_uppercase),
     "N": ("[0-9]", string.digits),
     "X": ("[A-Z0-9]", string.ascii_uppercase + string.digits),
+    "W": ("[A-Z0-9*]", string.ascii_uppercase + string.digits),
 }
 
 
@@ -107,19 +110,24 @@ def normalize_license_number(number: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", number.upper())
 
 
+def _format_key(number: str) -> str:
+    """The number as formats see it: upper case, letters, digits and `*` (`lee**jd-123ab` → `LEE**JD123AB`)."""
+    return re.sub(r"[^A-Z0-9*]", "", number.upper())
+
+
 def validate_license(number: str, state: str | None, revoked: frozenset[str]) -> ValidationResult:
     """Valid when not revoked and in the format of the issuing state (of any state when the state is not given)."""
-    normalized = normalize_license_number(number)
-    if normalized in {normalize_license_number(item) for item in revoked}:
+    if normalize_license_number(number) in {normalize_license_number(item) for item in revoked}:
         return ValidationResult(False, "revoked")
+    key = _format_key(number)
     if state is not None:
         code = state_code(state)
         if code is None:
             return ValidationResult(False, "unknown state")
-        if LICENSE_FORMATS[code].fullmatch(normalized):
+        if LICENSE_FORMATS[code].fullmatch(key):
             return ValidationResult(True, f"format matches {code}")
         return ValidationResult(False, f"format does not match {code}")
-    matches = sorted(code for code, pattern in LICENSE_FORMATS.items() if pattern.fullmatch(normalized))
+    matches = sorted(code for code, pattern in LICENSE_FORMATS.items() if pattern.fullmatch(key))
     if not matches:
         return ValidationResult(False, "no state format matches")
     shown = ", ".join(matches[:3]) + (f" and {len(matches) - 3} more" if len(matches) > 3 else "")
