@@ -7,6 +7,8 @@ from kyc import bootstrap
 from kyc.observability import logger, metrics, tracer
 from kyc.services.documents import DocumentDeps, process_upload
 
+NO_UPLOAD = "NO_UPLOAD"  # the event names no existing object: nothing recorded
+
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
@@ -20,5 +22,6 @@ def handle(event: dict[str, Any], deps: DocumentDeps | None = None) -> dict[str,
     results = []
     for record in event["Records"]:
         raw_key = record["s3"]["object"]["key"]  # URL-encoded; the core decodes it once
-        results.append(str(process_upload(raw_key, deps)))
+        status = process_upload(raw_key, deps)
+        results.append(str(status) if status else NO_UPLOAD)
     return {"statuses": results}

@@ -23,4 +23,4 @@ def handle(event: dict[str, Any], deps: IntakeDeps | None = None) -> dict[str, A
         return {"key": event["key"], "app_uuid": app.app_uuid, "etag": app.etag, "checks_due": True, "status": None,
                 "members": intake.members}
     return {"key": event["key"], "app_uuid": intake.app_uuid, "etag": intake.etag, "checks_due": False,
-            "status": str(intake.status), "members": {}}
+            "status": str(intake.status) if intake.status else None, "members": {}}

@@ -13,6 +13,7 @@ import boto3
 import pytest
 from kyc.adapters.dynamodb import DynamoApplications
 from kyc.adapters.memory import MemoryApplications
+from kyc.lifecycle import MAX_ATTEMPTS
 from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, Status
 from kyc.ports import Applications, Claim
 from moto import mock_aws
@@ -196,3 +197,73 @@ def test_nothing_is_written_for_an_application_that_does_not_exist(applications)
     assert applications.take_validation_lease("nobody", T0, LATER) is None
     assert not applications.mark_done("nobody", "x")
     assert applications.read("nobody") is None
+
+
+def next_claim(etag: str = "e2", **changes) -> Claim:
+    return Claim("app1", etag, LATER, LATER + timedelta(seconds=90), LATER + timedelta(days=30), **changes)
+
+
+def test_a_rejected_application_starts_its_next_attempt_keeping_the_first(applications):
+    claimed(applications)
+    assert applications.record_result("app1", "e1", FACE, T0)
+    assert applications.settle("app1", Status.REJECTED, (Reason.SELFIE_MISMATCH,), T0, etag="e1")
+    assert applications.mark_done("app1", "notified:LICENSE_SELFIE_MATCH")
+    previous = applications.read("app1")
+
+    record = applications.start_attempt(next_claim(details={"FIRST_NAME": "Ada"}), previous)
+
+    assert record is not None and record == applications.read("app1")
+    assert (record.attempt, record.etag, record.status) == (2, "e2", Status.PROCESSING)
+    assert (record.results, record.effects, record.reasons) == ({}, frozenset(), ())
+    assert record.details == {"FIRST_NAME": "Ada"}
+    (past,) = record.past_attempts
+    assert (past.attempt, past.etag, past.status, past.reasons) == (1, "e1", Status.REJECTED, (Reason.SELFIE_MISMATCH,))
+    assert applications.record_result("app1", "e2", FACE, LATER)  # the new attempt's steps write for its bundle
+    assert not applications.record_result("app1", "e1", FACE, LATER)  # the old bundle's no longer
+
+
+def test_a_refused_bundle_is_an_attempt_too(applications):
+    claimed(applications)
+    assert applications.settle("app1", Status.ERROR, (Reason.SERVICE_ERROR,), T0, etag="e1", detail="step failed")
+    rejection = Rejection(Reason.CSV_INVALID, "header: 2 unknown column(s)")
+
+    record = applications.start_attempt(next_claim(rejection=rejection), applications.read("app1"))
+
+    assert (record.status, record.status_detail, record.details) == (Status.REJECTED, rejection.detail, {})
+    assert record == applications.read("app1")
+
+
+@pytest.mark.parametrize("status", [Status.PROCESSING, AWAITING, Status.REVIEW, APPROVED])
+def test_an_application_in_flight_under_review_or_approved_is_never_reopened(applications, status):
+    claimed(applications)
+    if status is APPROVED:
+        assert applications.settle("app1", AWAITING, (), T0, etag="e1")
+        assert applications.settle_validation("app1", VALID, APPROVED, (), T0)
+    elif status is not Status.PROCESSING:
+        assert applications.settle("app1", status, (), T0, etag="e1")
+    before = applications.read("app1")
+
+    assert applications.start_attempt(next_claim(), before) is None
+    assert applications.read("app1") == before
+
+
+def test_a_stale_view_of_the_record_starts_nothing(applications):
+    claimed(applications)
+    assert applications.settle("app1", Status.REJECTED, (), T0, etag="e1")
+    first = applications.read("app1")
+    assert applications.start_attempt(next_claim("e2"), first) is not None
+    assert applications.settle("app1", Status.REJECTED, (), LATER, etag="e2")
+
+    assert applications.start_attempt(next_claim("e3"), first) is None  # attempt 2 happened since
+    assert applications.read("app1").etag == "e2"
+
+
+def test_attempts_are_bounded(applications):
+    claimed(applications)
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        assert applications.settle("app1", Status.REJECTED, (), T0, etag=f"e{attempt - 1}")
+        assert applications.start_attempt(next_claim(f"e{attempt}"), applications.read("app1")).attempt == attempt
+    assert applications.settle("app1", Status.REJECTED, (), T0, etag=f"e{MAX_ATTEMPTS}")
+
+    assert applications.start_attempt(next_claim("e-last"), applications.read("app1")) is None
+    assert len(applications.read("app1").past_attempts) == MAX_ATTEMPTS - 1

@@ -17,7 +17,7 @@ from kyc.adapters.s3 import S3DocumentStore
 from kyc.adapters.sns import SnsNotifier
 from kyc.adapters.textract import parse_analyze_id
 from kyc.adapters.validator_http import HttpLicenseValidator
-from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, ServiceFailure, Status
+from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, ServiceFailure, Status, UploadMissing
 from kyc.ports import Claim
 
 from tests.integration.conftest import BUCKET
@@ -30,8 +30,8 @@ def test_upload_larger_than_the_cap_is_rejected_without_reading_it(stack):
     assert raised.value.reason is Reason.BUNDLE_INVALID
 
 
-def test_missing_upload_is_a_rejection_not_a_crash(stack):
-    with pytest.raises(Rejection):
+def test_missing_upload_is_told_apart_from_a_bad_one(stack):
+    with pytest.raises(UploadMissing):
         S3DocumentStore(BUCKET).read_upload("zipped/gone.zip", max_bytes=1024)
 
 

@@ -16,6 +16,7 @@ from kyc.model import (
     Reason,
     Rejection,
     ServiceFailure,
+    UploadMissing,
     ValidationResult,
 )
 from kyc.ports import Upload
@@ -120,7 +121,7 @@ class MemoryStore:
 
     def read_upload(self, key: str, max_bytes: int) -> Upload:
         if key not in self.objects:
-            raise Rejection(Reason.BUNDLE_INVALID, "the upload no longer exists")
+            raise UploadMissing(key)
         if len(self.objects[key]) > max_bytes:
             raise Rejection(Reason.BUNDLE_INVALID, f"zip larger than {max_bytes} bytes")
         return Upload(key, self.etags.get(key, ""), self.objects[key])

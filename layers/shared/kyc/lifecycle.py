@@ -25,6 +25,7 @@ NEXT: dict[Status, frozenset[Status]] = {
     Status.REJECTED: frozenset(),
     Status.REVIEW: frozenset(),
     Status.ERROR: frozenset(),
+    Status.RESUBMISSION_REQUESTED: frozenset(),
 }
 """The statuses each status may move to."""
 
@@ -34,6 +35,11 @@ RECORDABLE: dict[Check, frozenset[Status]] = {
     Check.VALIDATION: AWAITING,
 }
 """The statuses in which each check's result may be recorded."""
+
+
+REOPENABLE = frozenset({Status.REJECTED, Status.ERROR, Status.RESUBMISSION_REQUESTED})
+"""The statuses after which a new upload starts the application's next attempt."""
+MAX_ATTEMPTS = 5  # an application's attempts, the first included; the record keeps a summary of each
 
 
 def may_move(current: Status, target: Status) -> bool:

@@ -35,13 +35,16 @@ class Status(StrEnum):
     REJECTED = "REJECTED"
     REVIEW = "REVIEW"
     ERROR = "ERROR"
+    RESUBMISSION_REQUESTED = "RESUBMISSION_REQUESTED"  # staff asked the applicant for a new bundle
 
     @property
     def terminal(self) -> bool:
         return self in TERMINAL_STATUSES
 
 
-TERMINAL_STATUSES = frozenset({Status.APPROVED, Status.REJECTED, Status.REVIEW, Status.ERROR})
+TERMINAL_STATUSES = frozenset(
+    {Status.APPROVED, Status.REJECTED, Status.REVIEW, Status.ERROR, Status.RESUBMISSION_REQUESTED}
+)
 
 
 class Reason(StrEnum):
@@ -61,6 +64,7 @@ class Reason(StrEnum):
     SERVICE_ERROR = "SERVICE_ERROR"
     FACE_UNCERTAIN = "FACE_UNCERTAIN"  # similarity inside the review band
     FACE_QUALITY = "FACE_QUALITY"  # the selfie face is too small, blurred, turned away or occluded
+    PROCESSING_LIMIT = "PROCESSING_LIMIT"  # an invocation hit its time or memory limit
 
 
 class Check(StrEnum):
@@ -100,6 +104,10 @@ class Rejection(Exception):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+
+
+class UploadMissing(Exception):
+    """The event names an upload that does not exist (any more): there is nothing to record."""
 
 
 class ServiceFailure(Exception):

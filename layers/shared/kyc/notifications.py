@@ -28,6 +28,8 @@ _ADVICE = {
     Reason.LICENSE_INVALID: "The issuing authority's check did not confirm the license: do not approve; contact the "
     "applicant if the number may have been misread.",
     Reason.SERVICE_ERROR: "A service failed beyond its retries: check its health and re-run the application.",
+    Reason.PROCESSING_LIMIT: "Processing hit a function's time or memory limit: the bundle may be too heavy to "
+    "process; inspect it before you re-run the application, or ask the applicant for a new one.",
 }
 
 
@@ -101,6 +103,34 @@ def application_rejected(app_uuid: str, reason: Reason, detail: str) -> Notifica
     )
 
 
+def upload_refused(app_uuid: str, status: Status, attempt: int, max_attempts: int) -> Notification:
+    """The message for a new bundle refused because the application may not start another attempt."""
+    app_uuid = _clean(app_uuid)
+    if status in {Status.REJECTED, Status.ERROR, Status.RESUBMISSION_REQUESTED}:
+        why = f"the application has used all {max_attempts} attempts."
+    elif status is Status.APPROVED:
+        why = "the application is approved; its approved bundle stays the evidence of record."
+    elif status is Status.REVIEW:
+        why = "the application is under review by bank staff."
+    else:
+        why = "the application's current bundle is still being checked."
+    body = (
+        f"Application: {app_uuid}\n"
+        f"Application status: {status.value} (unchanged)\n"
+        f"Attempt: {attempt}\n"
+        f"Reason code: {Reason.DUPLICATE_APPLICATION.value}\n\n"
+        f"A new bundle was uploaded and not processed: {why}\n\n"
+        "What to do:\n"
+        "- Nothing changes for this application. If the applicant needs to correct it, decide the current attempt "
+        "first (or request a resubmission); then a new upload starts the next attempt.\n"
+    )
+    return Notification(
+        subject=_subject("Upload REFUSED", app_uuid),
+        body=body,
+        attributes={"app_uuid": app_uuid, "check": "BUNDLE", "outcome": "REFUSED"},
+    )
+
+
 def service_error(app_uuid: str, service: str) -> Notification:
     """The message for an application stopped because a dependency failed beyond its retries."""
     app_uuid = _clean(app_uuid)
@@ -113,6 +143,24 @@ def service_error(app_uuid: str, service: str) -> Notification:
         "What to do:\n"
         f"- {service} failed beyond its retries. Check its health (and the dead-letter queue), then re-run the "
         "application.\n"
+    )
+    return Notification(
+        subject=_subject("Application processing ERROR", app_uuid),
+        body=body,
+        attributes={"app_uuid": app_uuid, "check": "SERVICE", "outcome": Outcome.ERROR.value},
+    )
+
+
+def processing_limit(app_uuid: str, step: str) -> Notification:
+    """The message for an application stopped because an invocation hit its time or memory limit."""
+    app_uuid = _clean(app_uuid)
+    body = (
+        f"Application: {app_uuid}\n"
+        f"Stopped at: {_clean(step)}\n"
+        f"Application status: {Status.ERROR.value}\n"
+        f"Reason code: {Reason.PROCESSING_LIMIT.value}\n\n"
+        "What to do:\n"
+        f"- {_ADVICE[Reason.PROCESSING_LIMIT]}\n"
     )
     return Notification(
         subject=_subject("Application processing ERROR", app_uuid),

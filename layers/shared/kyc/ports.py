@@ -28,7 +28,8 @@ class Upload:
 
 class DocumentStore(Protocol):
     def read_upload(self, key: str, max_bytes: int) -> Upload:
-        """The uploaded zip; raises kyc.model.Rejection(BUNDLE_INVALID) when larger than max_bytes."""
+        """The uploaded zip; raises kyc.model.Rejection(BUNDLE_INVALID) when larger than max_bytes, UploadMissing when
+        there is no such object."""
 
     def put_member(self, key: str, body: bytes, content_type: str) -> None: ...
 
@@ -65,6 +66,18 @@ class LicenseValidator(Protocol):
 
 
 @dataclass(frozen=True)
+class PastAttempt:
+    """An earlier attempt of an application, as it ended."""
+
+    attempt: int
+    etag: str
+    status: Status
+    reasons: tuple[Reason, ...]
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
 class ApplicationRecord:
     """One application as recorded: what every step and every reader (status, console) works from."""
 
@@ -78,6 +91,8 @@ class ApplicationRecord:
     status_detail: str | None = None  # why a bundle was refused or a step failed: short, never personal
     created_at: str = ""
     updated_at: str = ""
+    attempt: int = 1
+    past_attempts: tuple[PastAttempt, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,11 @@ class Applications(Protocol):
 
     def claim(self, claim: Claim) -> ApplicationRecord | None:
         """Record a new application (PROCESSING with its details, or REJECTED); None when the id is taken."""
+
+    def start_attempt(self, claim: Claim, previous: ApplicationRecord) -> ApplicationRecord | None:
+        """The application's next attempt, for a new bundle, while `previous` is its record and it may be reopened
+        (kyc.lifecycle.REOPENABLE, fewer than MAX_ATTEMPTS); the earlier attempt is kept as a PastAttempt. None when
+        the record has changed since `previous` or may not be reopened."""
 
     def take_upload_lease(self, app_uuid: str, etag: str, now: datetime, until: datetime) -> bool:
         """Lease the document steps of this bundle to the caller, unless another run holds the lease."""

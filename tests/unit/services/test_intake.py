@@ -79,11 +79,13 @@ def test_another_bundle_for_an_application_in_use_is_refused_and_the_record_kept
     assert "DUPLICATE_APPLICATION" in world.notifier.messages[0][1]
 
 
-def test_an_upload_that_is_gone_is_recorded_rejected(world):
+def test_an_event_for_an_upload_that_does_not_exist_records_nothing(world):
     intake = unzip(KEY, world.intake())
 
-    assert intake == Settled(APP, "unread", Status.REJECTED)
-    assert world.applications.read(APP).status_detail == "the upload no longer exists"
+    assert intake == Settled(APP, "unread", None)
+    assert world.applications.read(APP) is None and world.notifier.messages == []
+    world.upload()
+    assert isinstance(unzip(KEY, world.intake()), Claimed)  # the id is not blocked: its real upload is processed
 
 
 def test_a_key_that_names_no_application_is_recorded_under_an_id_of_its_own(world):

@@ -11,16 +11,19 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
 from kyc.adapters.dynamodb_schema import (
+    ATTEMPT_ONLY,
     UPLOAD_LEASE,
     VALIDATION_LEASE,
     Item,
+    attempt_item,
+    past_attempt_value,
     plain_item,
     record_from_item,
     result_attributes,
     status_values,
     to_dynamo,
 )
-from kyc.lifecycle import AWAITING, RECORDABLE, sources
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources
 from kyc.model import CheckResult, Details, Reason, ServiceFailure, Status, iso
 from kyc.ports import ApplicationRecord, Claim
 
@@ -42,22 +45,7 @@ class DynamoApplications:
         return record_from_item(plain_item(item)) if item else None
 
     def claim(self, claim: Claim) -> ApplicationRecord | None:
-        rejection = claim.rejection
-        item: Item = {
-            "APP_UUID": claim.app_uuid,
-            "BUNDLE_ETAG": claim.etag,
-            **status_values(
-                Status.REJECTED if rejection else Status.PROCESSING,
-                (rejection.reason,) if rejection else (),
-                claim.now,
-            ),
-            **claim.details,
-            "CREATED_AT": iso(claim.now),
-            "EXPIRES_AT": int(claim.expires_at.timestamp()),
-            UPLOAD_LEASE: iso(claim.lease_until),
-        }
-        if rejection:
-            item["STATUS_DETAIL"] = rejection.detail
+        item = attempt_item(claim, 1)
         try:
             self._call(
                 self._client.put_item,
@@ -68,6 +56,37 @@ class DynamoApplications:
         except ConditionFailed:
             return None
         return record_from_item(item)
+
+    def start_attempt(self, claim: Claim, previous: ApplicationRecord) -> ApplicationRecord | None:
+        if previous.status not in REOPENABLE or previous.attempt >= MAX_ATTEMPTS:
+            return None
+        item = attempt_item(claim, previous.attempt + 1)
+        values = {name: value for name, value in item.items() if name != "APP_UUID"}
+        names = {f"#s{index}": name for index, name in enumerate(values)}
+        vals = {f":s{index}": to_dynamo(value) for index, value in enumerate(values.values())}
+        removed = [name for name in ATTEMPT_ONLY if name not in values]
+        names |= {f"#r{index}": name for index, name in enumerate(removed)}
+        names |= {"#attempts": "ATTEMPTS", "#etag": "BUNDLE_ETAG", "#status": "APPLICATION_STATUS", "#n": "ATTEMPT"}
+        vals |= {":past": to_dynamo([past_attempt_value(previous)]), ":none": {"L": []},
+                 ":previous": to_dynamo(previous.etag), ":n": to_dynamo(previous.attempt)}
+        vals |= {f":c{index}": to_dynamo(str(status)) for index, status in enumerate(sorted(REOPENABLE))}
+        assignments = [f"#s{index} = :s{index}" for index in range(len(values))]
+        assignments.append("#attempts = list_append(if_not_exists(#attempts, :none), :past)")
+        options = ", ".join(f":c{index}" for index in range(len(REOPENABLE)))
+        try:
+            response = self._call(
+                self._client.update_item,
+                TableName=self._table,
+                Key=self._key(claim.app_uuid),
+                UpdateExpression=f"SET {', '.join(assignments)} REMOVE {', '.join(f'#r{i}' for i in range(len(removed)))}",
+                ConditionExpression=f"#etag = :previous AND #n = :n AND #status IN ({options})",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=vals,
+                ReturnValues="ALL_NEW",
+            )
+        except ConditionFailed:
+            return None
+        return record_from_item(plain_item(response["Attributes"]))
 
     def take_upload_lease(self, app_uuid: str, etag: str, now: datetime, until: datetime) -> bool:
         return self._update(app_uuid, {UPLOAD_LEASE: iso(until)}, etag=etag, lease=(UPLOAD_LEASE, now)) is not None

@@ -3,7 +3,7 @@
 Item: APP_UUID; BUNDLE_ETAG; APPLICATION_STATUS; REASONS; the eight CSV fields; per check the lab's BOOL (when
 decided) and `<CHECK>_RESULT` {outcome, reasons, detail}; FACE_SIMILARITY; DETAILS_REPORT; STATUS_DETAIL;
 CREATED_AT / UPDATED_AT (ISO-8601 UTC); EXPIRES_AT (TTL, epoch seconds); LEASE_UNTIL and VALIDATION_LEASE_UNTIL;
-MARKERS (the effects done). No client here: readers of the table (the local runtime) use it without the adapter.
+ATTEMPT and ATTEMPTS (the earlier attempts' summaries); MARKERS (the effects done). No client here: readers of the table (the local runtime) use it without the adapter.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
 from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status, iso
-from kyc.ports import ApplicationRecord
+from kyc.ports import ApplicationRecord, Claim, PastAttempt
 
 _deserializer = TypeDeserializer()  # Powertools' copy of boto3's, without importing boto3 (kyc.adapters.aws)
 Item = dict[str, Any]
@@ -82,6 +82,57 @@ def _result(item: Item, check: Check) -> CheckResult | None:
     return CheckResult(check, Outcome(recorded["outcome"]), reasons, detail)
 
 
+def attempt_item(claim: Claim, attempt: int) -> Item:
+    """The item of an application's attempt as its claim creates it: PROCESSING with the bundle's details, or
+    REJECTED with the reason the bundle was refused."""
+    rejection = claim.rejection
+    item: Item = {
+        "APP_UUID": claim.app_uuid,
+        "BUNDLE_ETAG": claim.etag,
+        "ATTEMPT": attempt,
+        **status_values(
+            Status.REJECTED if rejection else Status.PROCESSING, (rejection.reason,) if rejection else (), claim.now
+        ),
+        **claim.details,
+        "CREATED_AT": iso(claim.now),
+        "EXPIRES_AT": int(claim.expires_at.timestamp()),
+        UPLOAD_LEASE: iso(claim.lease_until),
+    }
+    if rejection:
+        item["STATUS_DETAIL"] = rejection.detail
+    return item
+
+
+ATTEMPT_ONLY = (
+    *DETAIL_FIELDS, *(str(check) for check in Check), *(f"{check}_RESULT" for check in Check),
+    "FACE_SIMILARITY", "DETAILS_REPORT", "STATUS_DETAIL", "MARKERS", VALIDATION_LEASE,
+)  # fmt: skip
+"""What belongs to one attempt only: removed when the next attempt starts, unless it sets them anew."""
+
+
+def past_attempt_value(record: ApplicationRecord) -> Item:
+    """An attempt's summary, kept on the item when the next attempt starts."""
+    return {
+        "attempt": record.attempt,
+        "etag": record.etag,
+        "status": str(record.status),
+        "reasons": [str(reason) for reason in record.reasons],
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+    }
+
+
+def _past_attempt(value: Item) -> PastAttempt:
+    return PastAttempt(
+        attempt=int(value["attempt"]),
+        etag=str(value["etag"]),
+        status=Status(value["status"]),
+        reasons=tuple(Reason(reason) for reason in value.get("reasons") or ()),
+        created_at=str(value.get("created_at", "")),
+        updated_at=str(value.get("updated_at", "")),
+    )
+
+
 def record_from_item(item: Item) -> ApplicationRecord:
     """The record an item holds (a plain item, as boto3's resource layer or a stream gives it, or a typed one)."""
     results = {check: result for check in Check if (result := _result(item, check)) is not None}
@@ -96,6 +147,8 @@ def record_from_item(item: Item) -> ApplicationRecord:
         status_detail=item.get("STATUS_DETAIL"),
         created_at=item.get("CREATED_AT", ""),
         updated_at=item.get("UPDATED_AT", ""),
+        attempt=int(item.get("ATTEMPT", 1)),
+        past_attempts=tuple(_past_attempt(value) for value in item.get("ATTEMPTS") or ()),
     )
 
 

@@ -8,9 +8,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from kyc.lifecycle import AWAITING, RECORDABLE, sources
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources
 from kyc.model import CheckResult, Details, Reason, Status, iso
-from kyc.ports import ApplicationRecord, Claim
+from kyc.ports import ApplicationRecord, Claim, PastAttempt
 
 
 @dataclass
@@ -32,23 +32,31 @@ class MemoryApplications:
             return entry.record if entry else None
 
     def claim(self, claim: Claim) -> ApplicationRecord | None:
-        rejection = claim.rejection
-        record = ApplicationRecord(
-            app_uuid=claim.app_uuid,
-            etag=claim.etag,
-            status=Status.REJECTED if rejection else Status.PROCESSING,
-            reasons=(rejection.reason,) if rejection else (),
-            details=dict(claim.details),
-            status_detail=rejection.detail if rejection else None,
-            created_at=iso(claim.now),
-            updated_at=iso(claim.now),
-        )
+        record = _claimed(claim)
         with self._lock:
             if claim.app_uuid in self._entries:
                 return None
             self._entries[claim.app_uuid] = _Entry(record, claim.lease_until)
             self.writes += 1
         return record
+
+    def start_attempt(self, claim: Claim, previous: ApplicationRecord) -> ApplicationRecord | None:
+        if previous.status not in REOPENABLE or previous.attempt >= MAX_ATTEMPTS:
+            return None
+        with self._lock:
+            entry = self._entries.get(claim.app_uuid)
+            if entry is None or entry.record != previous:
+                return None
+            past = PastAttempt(
+                previous.attempt, previous.etag, previous.status, previous.reasons, previous.created_at,
+                previous.updated_at,
+            )
+            record = replace(
+                _claimed(claim), attempt=previous.attempt + 1, past_attempts=(*previous.past_attempts, past)
+            )
+            self._entries[claim.app_uuid] = _Entry(record, claim.lease_until)
+            self.writes += 1
+            return record
 
     def take_upload_lease(self, app_uuid: str, etag: str, now: datetime, until: datetime) -> bool:
         with self._lock:
@@ -150,3 +158,18 @@ class MemoryApplications:
             entry.record = replace(entry.record, updated_at=iso(now), **changes(entry.record))  # type: ignore[arg-type]
             self.writes += 1
             return True
+
+
+def _claimed(claim: Claim) -> ApplicationRecord:
+    """The record of an attempt as its claim creates it."""
+    rejection = claim.rejection
+    return ApplicationRecord(
+        app_uuid=claim.app_uuid,
+        etag=claim.etag,
+        status=Status.REJECTED if rejection else Status.PROCESSING,
+        reasons=(rejection.reason,) if rejection else (),
+        details=dict(claim.details),
+        status_detail=rejection.detail if rejection else None,
+        created_at=iso(claim.now),
+        updated_at=iso(claim.now),
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
-from kyc.model import Reason, Rejection, ServiceFailure
+from kyc.model import Reason, Rejection, ServiceFailure, UploadMissing
 from kyc.ports import Upload
 
 
@@ -21,7 +21,7 @@ class S3DocumentStore:
             response = self._client.get_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
             if error_code(error) in {"NoSuchKey", "404"}:
-                raise Rejection(Reason.BUNDLE_INVALID, "the upload no longer exists") from None
+                raise UploadMissing(key) from None
             raise ServiceFailure("s3", error_code(error)) from None
         except BotoCoreError as error:
             raise ServiceFailure("s3", type(error).__name__) from None

@@ -32,8 +32,9 @@ class DocumentDeps:
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
-def process_upload(raw_key: str, deps: DocumentDeps) -> Status:
-    """Run one upload (its S3 key as the event gives it, URL-encoded) to a recorded status."""
+def process_upload(raw_key: str, deps: DocumentDeps) -> Status | None:
+    """Run one upload (its S3 key as the event gives it, URL-encoded) to a recorded status; None when the upload does
+    not exist (nothing is recorded)."""
     apps, clock, settings = deps.applications, deps.clock, deps.settings
     intake_deps = IntakeDeps(deps.store, apps, deps.notifier, settings, clock)
     intake = unzip(raw_key, intake_deps)

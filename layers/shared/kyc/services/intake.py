@@ -11,7 +11,9 @@ from urllib.parse import unquote_plus
 
 from kyc import notifications
 from kyc.bundle import MAX_ZIP_BYTES, app_uuid_from_key, image_content_type, read_bundle
-from kyc.model import Bundle, Reason, Rejection, Status
+from kyc.evidence import member_key
+from kyc.lifecycle import MAX_ATTEMPTS, REOPENABLE
+from kyc.model import Bundle, Reason, Rejection, Status, UploadMissing
 from kyc.observability import logger
 from kyc.ports import ApplicationRecord, Applications, Claim, DocumentStore, Notifier
 from kyc.services.records import DOCUMENTS_DONE, expires_at, log_status, notify_once
@@ -43,11 +45,12 @@ class Claimed:
 
 @dataclass(frozen=True)
 class Settled:
-    """An upload that needs no checks: refused, a duplicate, or another bundle's; the status its application has."""
+    """An upload that needs no checks: refused, a duplicate, or another bundle's; the status its application has
+    (None: the event named an upload that does not exist, and nothing was recorded)."""
 
     app_uuid: str
     etag: str
-    status: Status
+    status: Status | None
 
 
 Intake = Claimed | Settled
@@ -70,6 +73,9 @@ def unzip(raw_key: str, deps: IntakeDeps) -> Intake:
     logger.append_keys(app_uuid=app_uuid)
     try:
         upload = deps.store.read_upload(unquote_plus(raw_key), MAX_ZIP_BYTES)
+    except UploadMissing:
+        logger.info("no such upload: nothing to record")  # a replayed or early event; its upload's own event follows
+        return Settled(app_uuid, UNREAD, None)
     except Rejection as rejection:
         return _reject_unread(app_uuid, rejection, deps)
     try:
@@ -82,7 +88,7 @@ def unzip(raw_key: str, deps: IntakeDeps) -> Intake:
     if isinstance(bundle, Rejection):
         return Settled(app_uuid, upload.etag, _finish_rejected(record, bundle, deps))
     try:
-        members = _store_members(bundle, deps.store)
+        members = _store_members(bundle, record.attempt, deps.store)
     except Exception:
         release_lease(app_uuid, upload.etag, deps)
         raise
@@ -121,12 +127,7 @@ def _claim(app_uuid: str, etag: str, bundle: Bundle | Rejection, deps: IntakeDep
     if existing is None:
         raise ApplicationBusy(app_uuid)  # expired between the two calls: the retry claims it anew
     if existing.etag != etag:
-        logger.warning("another bundle for an existing application", extra={"reason": Reason.DUPLICATE_APPLICATION})
-        message = notifications.application_rejected(
-            app_uuid, Reason.DUPLICATE_APPLICATION, "a different bundle was uploaded for an application id in use"
-        )
-        notify_once(deps.applications, deps.notifier, app_uuid, f"duplicate:{etag}", message)
-        return None
+        return _next_attempt(claim, existing, deps)
     if DOCUMENTS_DONE in existing.effects:
         logger.info("duplicate event: upload already processed")
         return None
@@ -134,6 +135,22 @@ def _claim(app_uuid: str, etag: str, bundle: Bundle | Rejection, deps: IntakeDep
         raise ApplicationBusy(app_uuid)
     logger.info("resuming an interrupted application")
     return existing
+
+
+def _next_attempt(claim: Claim, existing: ApplicationRecord, deps: IntakeDeps) -> ApplicationRecord | None:
+    """Another bundle for an application: its next attempt when the last one ended in a way that asks for one;
+    otherwise the upload is refused, the application unchanged, and staff told so truthfully."""
+    reopenable = existing.status in REOPENABLE and existing.attempt < MAX_ATTEMPTS
+    started = deps.applications.start_attempt(claim, existing) if reopenable else None
+    if started is not None:
+        logger.info("next attempt started", extra={"attempt": started.attempt})
+        return started
+    if reopenable:
+        raise ApplicationBusy(claim.app_uuid)  # the record changed meanwhile: decide again on the retry
+    logger.warning("upload refused", extra={"reason": Reason.DUPLICATE_APPLICATION, "status": str(existing.status)})
+    message = notifications.upload_refused(claim.app_uuid, existing.status, existing.attempt, MAX_ATTEMPTS)
+    notify_once(deps.applications, deps.notifier, claim.app_uuid, f"refused:{claim.etag}", message)
+    return None
 
 
 def _reject_unread(app_uuid: str, rejection: Rejection, deps: IntakeDeps) -> Intake:
@@ -160,21 +177,17 @@ def _finish_rejected(record: ApplicationRecord, rejection: Rejection, deps: Inta
     return Status.REJECTED
 
 
-def _store_members(bundle: Bundle, store: DocumentStore) -> dict[str, str]:
-    """Write the extracted members to unzipped/<app_uuid>_<member>, all at once, and return their keys by role."""
+def _store_members(bundle: Bundle, attempt: int, store: DocumentStore) -> dict[str, str]:
+    """Write the extracted members to the attempt's keys in unzipped/, all at once, and return the keys by role."""
     csv = "\n".join([",".join(bundle.details), ",".join(_csv_cell(v) for v in bundle.details.values())]) + "\n"
-    members = {
-        "details": ("details.csv", csv.encode(), "text/csv"),
-        "selfie": ("selfie.png", bundle.selfie, None),
-        "license": ("license.png", bundle.license, None),
-    }
+    bodies = {"details": csv.encode(), "selfie": bundle.selfie, "license": bundle.license}
     if bundle.license_back:
-        members["license_back"] = ("license_back.png", bundle.license_back, None)
-    keys = {role: f"unzipped/{bundle.app_uuid}_{member}" for role, (member, _, _) in members.items()}
-    with ThreadPoolExecutor(max_workers=len(members), thread_name_prefix="member") as pool:
+        bodies["license_back"] = bundle.license_back
+    keys = {role: member_key(bundle.app_uuid, attempt, role) for role in bodies}
+    with ThreadPoolExecutor(max_workers=len(bodies), thread_name_prefix="member") as pool:
         writes = [
-            pool.submit(store.put_member, keys[role], body, content_type or image_content_type(body))
-            for role, (_, body, content_type) in members.items()
+            pool.submit(store.put_member, keys[role], body, "text/csv" if role == "details" else image_content_type(body))
+            for role, body in bodies.items()
         ]
     for write in writes:
         write.result()  # the first failure, if any, once every write has ended

@@ -1,0 +1,19 @@
+"""Where an application's evidence is kept: the members of each attempt's bundle, extracted to unzipped/.
+
+The first attempt's keys are the lab's (`unzipped/<app_uuid>_selfie.png`); a later attempt's carry its number, so that
+an earlier attempt's evidence is never overwritten."""
+
+from __future__ import annotations
+
+MEMBER_FILES = {
+    "details": "details.csv",
+    "selfie": "selfie.png",
+    "license": "license.png",
+    "license_back": "license_back.png",
+}
+
+
+def member_key(app_uuid: str, attempt: int, role: str) -> str:
+    """The S3 key of one extracted member (`role`: details, selfie, license, license_back)."""
+    prefix = f"unzipped/{app_uuid}_" if attempt == 1 else f"unzipped/{app_uuid}_attempt{attempt}_"
+    return prefix + MEMBER_FILES[role]
