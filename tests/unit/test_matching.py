@@ -124,6 +124,13 @@ CASES = [
     case("ADDRESS", "45 Oak Ave Apt #4B", "45 OAK AVE #4B", True, id="addr-double-marker"),
     case("ADDRESS", "1 First Avenue", "1 1ST AVE", True, id="addr-ordinal"),
     case("ADDRESS", "100 Saint Paul Drive", "100 ST PAUL DR", True, id="addr-saint"),
+    case("ADDRESS", "12 Orchard Hollow", "12 ORCHARD HOLW", True, id="addr-pub28-suffix"),
+    case("ADDRESS", "8 Deer Creek Xing", "8 DEER CRK CROSSING", True, id="addr-pub28-words-in-name"),
+    case("ADDRESS", "3 Pine Meadows Wy", "3 PINE MEADOWS WAY", True, id="addr-pub28-suffix-variant"),
+    case("ADDRESS", "40 Elm Street Floor 3", "40 ELM ST FL 3", True, id="addr-pub28-unit-floor"),
+    case("ADDRESS", "40 Elm Street Building 2", "40 ELM ST BLDG 2", True, id="addr-pub28-unit-building"),
+    case("ADDRESS", "12 Orchard Hollow", "12 ORCHARD HL", False, id="addr-pub28-other-suffix"),
+    case("ADDRESS", "40 Elm Street Floor 3", "40 ELM ST APT 3", False, id="addr-floor-is-not-apartment"),
     case("ADDRESS", "123 Main Street", "123 MAIN ST HARRISBURG, PA 17101", True, id="addr-licence-whole-address"),
     case(
         "ADDRESS",

@@ -12,6 +12,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from scourgify.address_constants import (  # type: ignore[import-untyped]
+    DIRECTIONAL_REPLACEMENTS,
+    OCCUPANCY_TYPE_ABBREVIATIONS,
+    STREET_TYPE_ABBREVIATIONS,
+)
+
 from kyc.license_rules import normalize_license_number
 from kyc.model import DETAIL_FIELDS, Details, FieldReading, IdDocument
 from kyc.states import STATE_NAMES, state_code
@@ -21,46 +27,19 @@ BELOW_CONFIDENCE_FLOOR = "below_confidence_floor"
 UNPARSEABLE = "unparseable"
 
 _UNIT = "#"
+
+
+def _single_words(table: dict[str, str]) -> dict[str, str]:
+    return {key.casefold(): value.casefold() for key, value in table.items() if key.isalpha()}
+
+
 _ADDRESS_WORDS = {
-    # USPS Publication 28 street suffixes (common ones and their usual variants)
-    **dict.fromkeys(("street", "str", "strt"), "st"),
-    **dict.fromkeys(("avenue", "av", "aven", "avenu", "avn", "avnue"), "ave"),
-    "road": "rd",
-    "drive": "dr",
-    "boulevard": "blvd",
-    "lane": "ln",
-    "court": "ct",
-    "place": "pl",
-    "circle": "cir",
-    "terrace": "ter",
-    "parkway": "pkwy",
-    "highway": "hwy",
-    "square": "sq",
-    "trail": "trl",
-    "alley": "aly",
-    "expressway": "expy",
-    "freeway": "fwy",
-    "plaza": "plz",
-    "point": "pt",
-    "crescent": "cres",
-    "cove": "cv",
-    "heights": "hts",
-    "turnpike": "tpke",
-    "center": "ctr",
-    "crossing": "xing",
-    "route": "rte",
-    "ridge": "rdg",
-    "junction": "jct",
+    # USPS Publication 28 as usaddress-scourgify tabulates it: street suffixes (Appendix C1, every listed spelling),
+    # secondary unit designators (C2) and directionals; one-word entries, as addresses are compared word by word
+    **_single_words(STREET_TYPE_ABBREVIATIONS),
+    **_single_words(OCCUPANCY_TYPE_ABBREVIATIONS),
+    **_single_words(DIRECTIONAL_REPLACEMENTS),
     "saint": "st",
-    # directionals
-    "north": "n",
-    "south": "s",
-    "east": "e",
-    "west": "w",
-    "northeast": "ne",
-    "northwest": "nw",
-    "southeast": "se",
-    "southwest": "sw",
     # unit markers: all one marker, so `Apt 4`, `Unit 4`, `Suite 4` and `#4` compare equal
     **dict.fromkeys(("apartment", "apt", "unit", "suite", "ste"), _UNIT),
     # ordinal street names
