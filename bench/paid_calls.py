@@ -7,7 +7,9 @@ events arrive.
 Scenarios, each on a fresh stack in a process of its own (bench.workload bundles, all of which reach both checks):
 once (the control), uploaded twice at once, re-uploaded after the result and copied onto itself (each a new S3 event
 for the same object), every S3/EventBridge event and SQS message delivered three times, 20 % of the handlers' AWS
-calls failed as throttling or 5xx (SDK and Lambda retries), and all of these together. The calls are counted where
+calls failed as throttling or 5xx (SDK and Lambda retries), all of these together, and a new bundle for every
+application rejected after its checks (its second attempt) with every event delivered three times: there the count
+is per attempt. The calls are counted where
 they reach the engines (the stack's meter, per application from the request's S3 key); a call the fault injector
 fails never reaches them and is not billed. Shown beside: how often the entry function ran (DocumentLambdaFunction;
 StartDocumentWorkflowLambdaFunction for part 2) and how many faults were injected, so that the duplicates and
@@ -17,17 +19,21 @@ retries are seen to have happened. Writes bench/results/paid_calls.json.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import re
 import subprocess
 import sys
 import time
+import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from bench import workload
 from bench.report import invocation_durations, table, write
-from kyc_local.results import Runner
+from kyc_local.results import Result, Runner, read_many
+from kyc_local.samples.bundles import zip_members
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
 from kyc_local.workspace import Workspace
 
@@ -38,6 +44,7 @@ SCENARIOS = {
     "events delivered 3 times": {"deliveries": 3},
     "20 % AWS call faults": {"faults": 0.2},
     "all of these": {"twice": True, "again": True, "deliveries": 3, "faults": 0.2},
+    "resubmitted after a rejection, events 3 times": {"resubmit": True, "deliveries": 3},
 }
 TIMEOUT_S = 600  # part 2's retries back off for up to 3.5 minutes under faults
 SCRATCH = PROJECT_ROOT / ".kyc" / "bench" / "paid_calls"  # one file per scenario, from its process
@@ -99,6 +106,9 @@ def _one(scenario: str, workflow: str, count: int) -> None:
                                Metadata={"copied": "onto itself"}, MetadataDirective="REPLACE")
         time.sleep(2.0)  # let the last duplicates arrive before waiting for the stack to go quiet
         stack.settle(120)
+        attempts = dict.fromkeys((bundle.app_uuid for bundle in bundles), 1)
+        if settings.get("resubmit"):
+            results = _resubmit(stack, s3, bucket, bundles, results, attempts)
         entry = "DocumentLambdaFunction" if workflow == "lambda" else "StartDocumentWorkflowLambdaFunction"
         durations = invocation_durations(stack)
         invocations = len(durations[entry])
@@ -106,22 +116,46 @@ def _one(scenario: str, workflow: str, count: int) -> None:
         faults = sum(stack.faults.injected.values()) if stack.faults else 0
         per_app = stack.meter.applications()
     expected = {bundle.app_uuid: bundle.kind.status for bundle in bundles}
-    validated = sum(result.checks.get("LICENSE_VALIDATION") is not None for result in results)
-    faces = [per_app.get(app, {}).get("CompareFaces", 0) for app in expected]
-    ids = [per_app.get(app, {}).get("AnalyzeID", 0) for app in expected]
+    validated = sum(result.checks.get("LICENSE_VALIDATION") is not None for result in results) + sum(
+        count - 1 for count in attempts.values())  # every bundle resubmitted here had reached its validation
+    faces = [per_app.get(app, {}).get("CompareFaces", 0) / attempts[app] for app in expected]
+    ids = [per_app.get(app, {}).get("AnalyzeID", 0) / attempts[app] for app in expected]
     row = {
         "workflow": workflow, "scenario": scenario, "applications": len(bundles),
         "compare_faces_min": min(faces), "compare_faces_max": max(faces),
         "analyze_id_min": min(ids), "analyze_id_max": max(ids),
         "validator_calls": validator_calls,
         "validated_applications": validated,
-        "exactly_one_each": set(faces) == set(ids) == {1} and validator_calls == validated,
+        "exactly_one_each": set(faces) == set(ids) == {1} and validator_calls == validated,  # per attempt
         "as_expected": sum(result.status == expected[result.app_uuid] for result in results),
         "entry_invocations": invocations,
         "faults_injected": faults,
         "statuses": dict(Counter(str(result.status) for result in results)),
+        "attempts": sum(attempts.values()),
     }
     _scratch(scenario, workflow).write_text(json.dumps(row))
+
+
+def _resubmit(stack: LocalStack, s3: Any, bucket: str, bundles: list[workload.Bundle], results: list[Result],
+              attempts: dict[str, int]) -> list[Result]:
+    """A new bundle (the same members, zipped anew) for every application REJECTED after its checks: its second
+    attempt, decided on its own; then the results as they are once the stack is quiet."""
+    rejected = {result.app_uuid for result in results
+                if result.status == "REJECTED" and result.checks.get("LICENSE_VALIDATION")}
+    for bundle in bundles:
+        if bundle.app_uuid in rejected:
+            s3.put_object(Bucket=bucket, Key=f"zipped/{bundle.path.name}", Body=_rezipped(bundle.body))
+            attempts[bundle.app_uuid] = 2
+    time.sleep(2.0)
+    stack.settle(TIMEOUT_S)
+    table_name = stack.resource("CustomerMetadataTable")
+    return list(read_many(stack.client("dynamodb"), table_name, [bundle.app_uuid for bundle in bundles]).values())
+
+
+def _rezipped(body: bytes) -> bytes:
+    """The same members in another order: another upload (another ETag) for the same application."""
+    with zipfile.ZipFile(io.BytesIO(body)) as source:
+        return zip_members({info.filename: source.read(info) for info in reversed(source.infolist())})
 
 
 def _scratch(scenario: str, workflow: str) -> Path:

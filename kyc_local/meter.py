@@ -21,7 +21,7 @@ from kyc_local.http_server import BackgroundHttpServer
 
 logger = logging.getLogger(__name__)
 
-_MEMBER = re.compile(rb'"unzipped/([A-Za-z0-9_-]+?)_(?:license|selfie)')  # the application a paid call is for
+_MEMBER = re.compile(rb'"unzipped/(?:attempt\d+/)?([A-Za-z0-9_-]+?)_(?:license|selfie)')  # the application a paid call is for
 _FORWARDED = {"content-type", "x-amz-target", "x-amz-date", "authorization", "x-amz-security-token"}
 
 

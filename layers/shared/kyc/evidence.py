@@ -1,7 +1,8 @@
 """Where an application's evidence is kept: the members of each attempt's bundle, extracted to unzipped/.
 
-The first attempt's keys are the lab's (`unzipped/<app_uuid>_selfie.png`); a later attempt's carry its number, so that
-an earlier attempt's evidence is never overwritten."""
+The first attempt's keys are the lab's (`unzipped/<app_uuid>_selfie.png`); a later attempt's are under a folder of
+its number (`unzipped/attempt2/<app_uuid>_selfie.png`, unambiguous: an app id has no '/'), so that an earlier
+attempt's evidence is never overwritten."""
 
 from __future__ import annotations
 
@@ -15,5 +16,5 @@ MEMBER_FILES = {
 
 def member_key(app_uuid: str, attempt: int, role: str) -> str:
     """The S3 key of one extracted member (`role`: details, selfie, license, license_back)."""
-    prefix = f"unzipped/{app_uuid}_" if attempt == 1 else f"unzipped/{app_uuid}_attempt{attempt}_"
-    return prefix + MEMBER_FILES[role]
+    folder = "unzipped/" if attempt == 1 else f"unzipped/attempt{attempt}/"
+    return f"{folder}{app_uuid}_{MEMBER_FILES[role]}"
