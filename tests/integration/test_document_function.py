@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from kyc.model import Check, CheckResult, Outcome, ServiceFailure, Status
 from kyc.ports import Claim
-from kyc.services.records import DOCUMENTS_DONE
 from kyc.services.documents import ApplicationBusy
+from kyc.services.records import DOCUMENTS_DONE
 
 from tests.integration.conftest import BUCKET, load_event
 from tests.support.bundles import APPLICANT, bundle, license_fields

@@ -12,7 +12,7 @@ ITEM_ONLY = (
     "APP_UUID", "BUNDLE_ETAG", "APPLICATION_STATUS", "REASONS", "CREATED_AT", "UPDATED_AT", "EXPIRES_AT",
     "LEASE_UNTIL", "VALIDATION_LEASE_UNTIL", "MARKERS", "STATUS_DETAIL", "FACE_SIMILARITY", "DETAILS_REPORT",
 )  # fmt: skip
-NAMED = re.compile(r"""["'](?:%s|[A-Z_]+_RESULT)["']""" % "|".join(ITEM_ONLY))
+NAMED = re.compile("[\"'](?:" + "|".join(ITEM_ONLY) + "|[A-Z_]+_RESULT)[\"']")
 
 
 def sources() -> list[Path]:
