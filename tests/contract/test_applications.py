@@ -15,7 +15,7 @@ from kyc.adapters.dynamodb import DynamoApplications
 from kyc.adapters.memory import MemoryApplications
 from kyc.lifecycle import MAX_ATTEMPTS
 from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, Status
-from kyc.ports import Applications, Claim
+from kyc.ports import Applications, Claim, StaffDecision
 from moto import mock_aws
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -28,6 +28,14 @@ DETAILS_RESULT = CheckResult(
 )
 VALID = CheckResult(Check.VALIDATION, Outcome.PASS, (), {"validator_reason": "format"})
 AWAITING, APPROVED = Status.AWAITING_LICENSE_VALIDATION, Status.APPROVED
+QUEUE_INDEX = {  # as template.yaml declares it
+    "IndexName": "StatusUpdated",
+    "KeySchema": [
+        {"AttributeName": "APPLICATION_STATUS", "KeyType": "HASH"},
+        {"AttributeName": "UPDATED_AT", "KeyType": "RANGE"},
+    ],
+    "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["REASONS", "ATTEMPT"]},
+}
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
@@ -40,8 +48,12 @@ def applications(request) -> Applications:
         dynamodb.create_table(
             TableName="CustomerMetadataTable",
             KeySchema=[{"AttributeName": "APP_UUID", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "APP_UUID", "AttributeType": "S"}],
+            AttributeDefinitions=[
+                {"AttributeName": name, "AttributeType": "S"}
+                for name in ("APP_UUID", "APPLICATION_STATUS", "UPDATED_AT")
+            ],
             BillingMode="PAY_PER_REQUEST",
+            GlobalSecondaryIndexes=[QUEUE_INDEX],
         )
         yield DynamoApplications("CustomerMetadataTable", dynamodb)
 
@@ -267,3 +279,118 @@ def test_attempts_are_bounded(applications):
 
     assert applications.start_attempt(next_claim("e-last"), applications.read("app1")) is None
     assert len(applications.read("app1").past_attempts) == MAX_ATTEMPTS - 1
+
+
+# ---------------------------------------------------------------- staff decisions (the review console)
+
+
+def in_review(applications: Applications, app_uuid: str = "app1", at: datetime = T0) -> None:
+    claimed(applications, app_uuid=app_uuid)
+    assert applications.settle(app_uuid, Status.REVIEW, (Reason.FACE_UNCERTAIN,), at, etag="e1")
+
+
+def test_a_staff_decision_moves_a_case_in_review_once(applications):
+    in_review(applications)
+    decision = StaffDecision(APPROVED, "rita")
+    assert applications.decide("app1", Status.REVIEW, decision, LATER)
+    assert not applications.decide("app1", Status.REVIEW, decision, LATER)  # the double click
+    assert not applications.decide("app1", Status.REVIEW, StaffDecision(Status.REJECTED, "rita"), LATER)
+    record = applications.read("app1")
+    assert (record.status, record.reasons, record.updated_at) == (APPROVED, (), "2026-12-01T12:05:00Z")
+
+
+def test_only_one_of_two_concurrent_decisions_is_made(applications):
+    in_review(applications)
+    decisions = [StaffDecision(APPROVED, "rita"), StaffDecision(Status.REJECTED, "sam", (Reason.SELFIE_MISMATCH,))] * 4
+    with ThreadPoolExecutor(8) as pool:
+        made = list(pool.map(lambda d: applications.decide("app1", Status.REVIEW, d, LATER), decisions))
+    assert made.count(True) == 1
+    assert applications.read("app1").status == decisions[made.index(True)].target
+
+
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (Status.PROCESSING, APPROVED),  # an automated step's business, not staff's
+        (AWAITING, Status.REJECTED),
+        (Status.REVIEW, Status.PROCESSING),
+        (Status.REVIEW, Status.ERROR),
+        (APPROVED, Status.REJECTED),
+        (Status.REJECTED, APPROVED),  # an override of an automated rejection needs four eyes
+    ],
+)
+def test_a_staff_decision_makes_only_staff_moves(applications, current, target):
+    claimed(applications)
+    if current is not Status.PROCESSING:
+        assert applications.settle("app1", AWAITING, (), T0, etag="e1")
+        if current is not AWAITING:
+            assert applications.settle("app1", current, (), T0)
+    assert not applications.decide("app1", current, StaffDecision(target, "rita"), LATER)
+    assert applications.read("app1").status == current
+
+
+def test_a_decision_on_a_status_the_decider_did_not_see_is_refused(applications):
+    in_review(applications)
+    assert not applications.decide("app1", Status.ERROR, StaffDecision(Status.REJECTED, "rita"), LATER)
+    assert applications.read("app1").status == Status.REVIEW
+
+
+def test_a_resubmission_request_keeps_its_message_for_the_applicant_until_the_next_attempt(applications):
+    in_review(applications)
+    ask = StaffDecision(Status.RESUBMISSION_REQUESTED, "rita", (Reason.SELFIE_MISMATCH,), "Retake the selfie.")
+    assert applications.decide("app1", Status.REVIEW, ask, LATER)
+    record = applications.read("app1")
+    assert (record.status, record.applicant_message) == (Status.RESUBMISSION_REQUESTED, "Retake the selfie.")
+    assert applications.start_attempt(next_claim(), record).applicant_message is None
+    assert applications.read("app1").applicant_message is None
+
+
+def test_four_eyes_a_proposal_waits_for_someone_else_to_confirm_it(applications):
+    in_review(applications)
+    proposal = StaffDecision(APPROVED, "rita")
+    assert applications.propose("app1", Status.REVIEW, proposal, LATER)
+    assert not applications.propose("app1", Status.REVIEW, StaffDecision(Status.REJECTED, "sam"), LATER)
+    assert not applications.decide("app1", Status.REVIEW, StaffDecision(Status.REJECTED, "sam"), LATER)
+    pending = applications.read("app1")
+    assert pending.status == Status.REVIEW and pending.pending.decision == proposal
+    assert pending.pending.proposed_at == "2026-12-01T12:05:00Z"
+    assert applications.confirm("app1", "rita", LATER) is None  # nobody confirms their own
+    assert applications.confirm("app1", "sue", LATER) == proposal
+    assert applications.confirm("app1", "tom", LATER) is None  # once
+    record = applications.read("app1")
+    assert (record.status, record.pending) == (APPROVED, None)
+
+
+def test_an_automated_rejection_is_overridden_only_by_a_confirmed_proposal(applications):
+    claimed(applications)
+    assert applications.settle("app1", Status.REJECTED, (Reason.SELFIE_MISMATCH,), T0, etag="e1")
+    override = StaffDecision(APPROVED, "rita")
+    assert not applications.decide("app1", Status.REJECTED, override, LATER)
+    assert applications.propose("app1", Status.REJECTED, override, LATER)
+    assert applications.read("app1").status == Status.REJECTED
+    assert applications.confirm("app1", "sue", LATER) == override
+    assert applications.read("app1").status == APPROVED
+
+
+def test_a_new_attempt_drops_a_pending_proposal(applications):
+    claimed(applications)
+    assert applications.settle("app1", Status.REJECTED, (Reason.SELFIE_MISMATCH,), T0, etag="e1")
+    assert applications.propose("app1", Status.REJECTED, StaffDecision(APPROVED, "rita"), LATER)
+    assert applications.start_attempt(next_claim(), applications.read("app1")) is not None
+    assert applications.read("app1").pending is None
+    assert applications.confirm("app1", "sue", LATER) is None
+    assert applications.read("app1").status == Status.PROCESSING
+
+
+def test_the_queue_holds_cases_in_review_and_error_oldest_first(applications):
+    for minute, app_uuid in [(3, "c"), (1, "a"), (2, "b")]:
+        in_review(applications, app_uuid, T0 + timedelta(minutes=minute))
+    claimed(applications, app_uuid="e")
+    assert applications.settle("e", Status.ERROR, (Reason.SERVICE_ERROR,), T0 + timedelta(minutes=2, seconds=30))
+    claimed(applications, app_uuid="p")  # PROCESSING: not a case
+    queue = applications.queue((Status.REVIEW, Status.ERROR), 10)
+    assert [entry.app_uuid for entry in queue] == ["a", "b", "e", "c"]
+    assert (queue[0].status, queue[0].reasons, queue[0].attempt) == (Status.REVIEW, (Reason.FACE_UNCERTAIN,), 1)
+    assert [entry.app_uuid for entry in applications.queue((Status.REVIEW,), 2)] == ["a", "b"]
+    assert applications.decide("a", Status.REVIEW, StaffDecision(APPROVED, "rita"), LATER)
+    assert [entry.app_uuid for entry in applications.queue((Status.REVIEW, Status.ERROR), 10)] == ["b", "e", "c"]

@@ -49,3 +49,21 @@ def may_move(current: Status, target: Status) -> bool:
 def sources(target: Status) -> frozenset[Status]:
     """The statuses from which an application may move to `target`."""
     return frozenset(status for status, following in NEXT.items() if target in following)
+
+
+STAFF_NEXT: dict[Status, frozenset[Status]] = {
+    Status.REVIEW: frozenset({Status.APPROVED, Status.REJECTED, Status.RESUBMISSION_REQUESTED}),
+    Status.ERROR: frozenset({Status.REJECTED, Status.RESUBMISSION_REQUESTED}),
+    Status.REJECTED: frozenset({Status.APPROVED}),
+}
+"""The statuses a staff decision may move an application to, apart from NEXT: no automated step makes these moves
+and no staff decision makes NEXT's."""
+CONFIRMED_ONLY = frozenset({(Status.REJECTED, Status.APPROVED)})
+"""Staff moves that only a confirmed four-eyes decision makes (overriding an automated rejection)."""
+
+
+def staff_may_move(current: Status, target: Status, *, confirmed: bool = False) -> bool:
+    """Whether a staff decision may move `current` to `target` (`confirmed`: by a second person's confirmation)."""
+    if target not in STAFF_NEXT.get(current, frozenset()):
+        return False
+    return confirmed or (current, target) not in CONFIRMED_ONLY

@@ -93,6 +93,37 @@ class ApplicationRecord:
     updated_at: str = ""
     attempt: int = 1
     past_attempts: tuple[PastAttempt, ...] = ()
+    pending: PendingDecision | None = None  # a four-eyes decision awaiting a senior's confirmation
+    applicant_message: str | None = None  # staff's words to the applicant with a resubmission request
+
+
+@dataclass(frozen=True)
+class StaffDecision:
+    """A staff member's decision on an application: the status it sets (kyc.lifecycle.STAFF_NEXT) and why."""
+
+    target: Status
+    actor: str  # the staff member's user name
+    reasons: tuple[Reason, ...] = ()
+    applicant_message: str | None = None  # only with RESUBMISSION_REQUESTED
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """A decision proposed for four-eyes, recorded on the application until a senior confirms it."""
+
+    decision: StaffDecision
+    proposed_at: str
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One case in the staff queue: only what the queue index carries (never a personal value)."""
+
+    app_uuid: str
+    status: Status
+    updated_at: str
+    reasons: tuple[Reason, ...]
+    attempt: int
 
 
 @dataclass(frozen=True)
@@ -155,3 +186,47 @@ class Applications(Protocol):
 
     def unmark(self, app_uuid: str, effect: str) -> None:
         """Forget an effect whose doing failed, so that a retry does it."""
+
+    def decide(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
+        """A staff decision: the status moves from `current` (the status the decider saw) to the decision's target
+        when kyc.lifecycle.staff_may_move allows it unconfirmed and no four-eyes decision is pending. False
+        otherwise, and for every repeat (double click, retry)."""
+
+    def propose(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
+        """Record a four-eyes decision as pending, while the status is `current`, the move is a staff move and no
+        other decision is pending."""
+
+    def confirm(self, app_uuid: str, confirmer: str, now: datetime) -> StaffDecision | None:
+        """Carry out the pending decision, confirmed by `confirmer`, who must not be its proposer; the decision
+        carried out, or None (nothing pending, own proposal, already confirmed)."""
+
+    def queue(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
+        """The applications in these statuses, least recently updated first, through an index (never a scan)."""
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One entry of a case's audit trail: who did what, when, the status before and after, and a staff note."""
+
+    actor: str
+    action: str  # viewed, approved, rejected, resubmission_requested, proposed, confirmed, commented, ...
+    at: str
+    old: str = ""
+    new: str = ""
+    note: str = ""
+    sequence: int = 0  # given by the trail: 1, 2, ... per case
+
+
+class AuditTrail(Protocol):
+    """The append-only audit trail: events are added, never changed nor removed."""
+
+    def append(self, case_id: str, event: AuditEvent) -> int:
+        """Add the event as the case's next; its sequence number. Two appends never take the same number."""
+
+    def events(self, case_id: str) -> list[AuditEvent]:
+        """The case's events in sequence order."""
+
+
+class Presigner(Protocol):
+    def url(self, key: str, seconds: int) -> str:
+        """A URL that lets a browser GET the object for `seconds`."""

@@ -12,20 +12,27 @@ from botocore.exceptions import BotoCoreError, ClientError
 from kyc.adapters.aws import client, error_code
 from kyc.adapters.dynamodb_schema import (
     ATTEMPT_ONLY,
+    MESSAGE,
+    PENDING,
+    QUEUE_INDEX,
+    STATUS,
     UPLOAD_LEASE,
     VALIDATION_LEASE,
     Item,
     attempt_item,
+    decision_values,
     past_attempt_value,
+    pending_value,
     plain_item,
+    queue_entry,
     record_from_item,
     result_attributes,
     status_values,
     to_dynamo,
 )
-from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources, staff_may_move
 from kyc.model import CheckResult, Details, Reason, ServiceFailure, Status, iso
-from kyc.ports import ApplicationRecord, Claim
+from kyc.ports import ApplicationRecord, Claim, QueueEntry, StaffDecision
 
 
 class ConditionFailed(Exception):
@@ -144,6 +151,78 @@ class DynamoApplications:
             Key=self._key(app_uuid),
             UpdateExpression="DELETE MARKERS :m",
             ExpressionAttributeValues={":m": {"SS": [effect]}},
+        )
+
+    def decide(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
+        if not staff_may_move(current, decision.target):
+            return False
+        return self._staff_write(app_uuid, current, decision_values(decision, now), pending=None)
+
+    def propose(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
+        if not staff_may_move(current, decision.target, confirmed=True):
+            return False
+        return self._staff_write(app_uuid, current, {PENDING: pending_value(decision, now)}, pending=None)
+
+    def confirm(self, app_uuid: str, confirmer: str, now: datetime) -> StaffDecision | None:
+        record = self.read(app_uuid)
+        pending = record.pending if record else None
+        if record is None or pending is None or pending.decision.actor == confirmer:
+            return None
+        written = self._staff_write(
+            app_uuid, record.status, decision_values(pending.decision, now), pending=(pending.proposed_at,
+                                                                                   pending.decision.actor),
+        )
+        return pending.decision if written else None
+
+    def queue(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
+        entries = []
+        for status in statuses:
+            response = self._call(
+                self._client.query,
+                TableName=self._table,
+                IndexName=QUEUE_INDEX,
+                KeyConditionExpression="#status = :status",
+                ExpressionAttributeNames={"#status": STATUS},
+                ExpressionAttributeValues={":status": to_dynamo(str(status))},
+                ScanIndexForward=True,
+                Limit=limit,
+            )
+            entries += [queue_entry(plain_item(item)) for item in response.get("Items", [])]
+        entries.sort(key=lambda entry: (entry.updated_at, entry.app_uuid))
+        return entries[:limit]
+
+    def _staff_write(self, app_uuid: str, current: Status, values: Item, pending: tuple[str, str] | None) -> bool:
+        """Set `values` while the status is `current` and the pending decision is `pending` ((proposed_at, actor);
+        None: no decision pending); a status change removes the pending decision and, without a message, the old
+        applicant message."""
+        names = {"#status": STATUS, "#pending": PENDING}
+        vals = {":current": to_dynamo(str(current))}
+        assignments = []
+        for index, (name, value) in enumerate(values.items()):
+            names[f"#s{index}"], vals[f":s{index}"] = name, to_dynamo(value)
+            assignments.append(f"#s{index} = :s{index}")
+        expression = "SET " + ", ".join(assignments)
+        if STATUS in values:
+            removed = ["#pending"]
+            if MESSAGE not in values:
+                names["#message"] = MESSAGE
+                removed.append("#message")
+            expression += " REMOVE " + ", ".join(removed)
+        condition = "attribute_exists(APP_UUID) AND #status = :current AND "
+        if pending is None:
+            condition += "attribute_not_exists(#pending)"
+        else:
+            names |= {"#at": "proposed_at", "#actor": "actor"}
+            vals |= {":at": to_dynamo(pending[0]), ":actor": to_dynamo(pending[1])}
+            condition += "#pending.#at = :at AND #pending.#actor = :actor"
+        return self._conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(app_uuid),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=vals,
         )
 
     def _update(

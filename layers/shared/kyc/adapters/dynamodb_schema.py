@@ -3,7 +3,9 @@
 Item: APP_UUID; BUNDLE_ETAG; APPLICATION_STATUS; REASONS; the eight CSV fields; per check the lab's BOOL (when
 decided) and `<CHECK>_RESULT` {outcome, reasons, detail}; FACE_SIMILARITY; DETAILS_REPORT; STATUS_DETAIL;
 CREATED_AT / UPDATED_AT (ISO-8601 UTC); EXPIRES_AT (TTL, epoch seconds); LEASE_UNTIL and VALIDATION_LEASE_UNTIL;
-ATTEMPT and ATTEMPTS (the earlier attempts' summaries); MARKERS (the effects done). No client here: readers of the table (the local runtime) use it without the adapter.
+ATTEMPT and ATTEMPTS (the earlier attempts' summaries); MARKERS (the effects done); PENDING_DECISION (a four-eyes
+decision awaiting confirmation) and APPLICANT_MESSAGE (staff's words with a resubmission request). The staff queue
+reads the index QUEUE_INDEX (APPLICATION_STATUS, UPDATED_AT; REASONS and ATTEMPT projected). No client here: readers of the table (the local runtime) use it without the adapter.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from typing import Any
 from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
 from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status, iso
-from kyc.ports import ApplicationRecord, Claim, PastAttempt
+from kyc.ports import ApplicationRecord, Claim, PastAttempt, PendingDecision, QueueEntry, StaffDecision
 
 _deserializer = TypeDeserializer()  # Powertools' copy of boto3's, without importing boto3 (kyc.adapters.aws)
 Item = dict[str, Any]
 UPLOAD_LEASE = "LEASE_UNTIL"
 VALIDATION_LEASE = "VALIDATION_LEASE_UNTIL"
+STATUS = "APPLICATION_STATUS"
+PENDING = "PENDING_DECISION"
+MESSAGE = "APPLICANT_MESSAGE"
+QUEUE_INDEX = "StatusUpdated"
 
 
 def to_dynamo(value: Any) -> dict[str, Any]:
@@ -105,7 +111,7 @@ def attempt_item(claim: Claim, attempt: int) -> Item:
 
 ATTEMPT_ONLY = (
     *DETAIL_FIELDS, *(str(check) for check in Check), *(f"{check}_RESULT" for check in Check),
-    "FACE_SIMILARITY", "DETAILS_REPORT", "STATUS_DETAIL", "MARKERS", VALIDATION_LEASE,
+    "FACE_SIMILARITY", "DETAILS_REPORT", "STATUS_DETAIL", "MARKERS", VALIDATION_LEASE, PENDING, MESSAGE,
 )  # fmt: skip
 """What belongs to one attempt only: removed when the next attempt starts, unless it sets them anew."""
 
@@ -149,6 +155,46 @@ def record_from_item(item: Item) -> ApplicationRecord:
         updated_at=item.get("UPDATED_AT", ""),
         attempt=int(item.get("ATTEMPT", 1)),
         past_attempts=tuple(_past_attempt(value) for value in item.get("ATTEMPTS") or ()),
+        pending=_pending(item[PENDING]) if item.get(PENDING) else None,
+        applicant_message=item.get(MESSAGE),
+    )
+
+
+def pending_value(decision: StaffDecision, now: datetime) -> Item:
+    """A four-eyes decision as PENDING_DECISION holds it."""
+    return {
+        "target": str(decision.target),
+        "actor": decision.actor,
+        "reasons": [str(reason) for reason in decision.reasons],
+        "message": decision.applicant_message,
+        "proposed_at": iso(now),
+    }
+
+
+def _pending(value: Item) -> PendingDecision:
+    decision = StaffDecision(
+        Status(value["target"]), str(value["actor"]), tuple(Reason(reason) for reason in value.get("reasons") or ()),
+        value.get("message"),
+    )
+    return PendingDecision(decision, str(value["proposed_at"]))
+
+
+def decision_values(decision: StaffDecision, now: datetime) -> Item:
+    """What a staff decision sets (APPLICANT_MESSAGE only with a message: removed otherwise)."""
+    values = status_values(decision.target, decision.reasons, now)
+    if decision.applicant_message is not None:
+        values[MESSAGE] = decision.applicant_message
+    return values
+
+
+def queue_entry(item: Item) -> QueueEntry:
+    """A case as the queue index holds it."""
+    return QueueEntry(
+        app_uuid=item["APP_UUID"],
+        status=Status(item[STATUS]),
+        updated_at=item.get("UPDATED_AT", ""),
+        reasons=tuple(Reason(reason) for reason in item.get("REASONS") or ()),
+        attempt=int(item.get("ATTEMPT", 1)),
     )
 
 

@@ -8,9 +8,17 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources, staff_may_move
 from kyc.model import CheckResult, Details, Reason, Status, iso
-from kyc.ports import ApplicationRecord, Claim, PastAttempt
+from kyc.ports import (
+    ApplicationRecord,
+    AuditEvent,
+    Claim,
+    PastAttempt,
+    PendingDecision,
+    QueueEntry,
+    StaffDecision,
+)
 
 
 @dataclass
@@ -130,6 +138,47 @@ class MemoryApplications:
             if entry is not None:
                 entry.record = replace(entry.record, effects=entry.record.effects - {effect})
 
+    def decide(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
+        if not staff_may_move(current, decision.target):
+            return False
+        with self._lock:
+            entry = self._holding(app_uuid, statuses=(current,))
+            if entry is None or entry.record.pending is not None:
+                return False
+            entry.record = _decided(entry.record, decision, now)
+            self.writes += 1
+            return True
+
+    def propose(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
+        if not staff_may_move(current, decision.target, confirmed=True):
+            return False
+        with self._lock:
+            entry = self._holding(app_uuid, statuses=(current,))
+            if entry is None or entry.record.pending is not None:
+                return False
+            entry.record = replace(entry.record, pending=PendingDecision(decision, iso(now)))
+            self.writes += 1
+            return True
+
+    def confirm(self, app_uuid: str, confirmer: str, now: datetime) -> StaffDecision | None:
+        with self._lock:
+            entry = self._entries.get(app_uuid)
+            pending = entry.record.pending if entry else None
+            if entry is None or pending is None or pending.decision.actor == confirmer:
+                return None
+            entry.record = replace(_decided(entry.record, pending.decision, now), pending=None)
+            self.writes += 1
+            return pending.decision
+
+    def queue(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
+        with self._lock:
+            records = [entry.record for entry in self._entries.values() if entry.record.status in statuses]
+        records.sort(key=lambda record: (record.updated_at, record.app_uuid))
+        return [
+            QueueEntry(record.app_uuid, record.status, record.updated_at, record.reasons, record.attempt)
+            for record in records[:limit]
+        ]
+
     def _holding(
         self, app_uuid: str, *, etag: str | None = None, statuses: Collection[Status] | None = None
     ) -> _Entry | None:
@@ -158,6 +207,31 @@ class MemoryApplications:
             entry.record = replace(entry.record, updated_at=iso(now), **changes(entry.record))  # type: ignore[arg-type]
             self.writes += 1
             return True
+
+
+def _decided(record: ApplicationRecord, decision: StaffDecision, now: datetime) -> ApplicationRecord:
+    return replace(
+        record, status=decision.target, reasons=decision.reasons, updated_at=iso(now),
+        applicant_message=decision.applicant_message,
+    )
+
+
+class MemoryAuditTrail:
+    """The audit trail in memory: append-only, numbered per case."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, list[AuditEvent]] = {}
+        self._lock = threading.Lock()
+
+    def append(self, case_id: str, event: AuditEvent) -> int:
+        with self._lock:
+            events = self._events.setdefault(case_id, [])
+            events.append(replace(event, sequence=len(events) + 1))
+            return len(events)
+
+    def events(self, case_id: str) -> list[AuditEvent]:
+        with self._lock:
+            return list(self._events.get(case_id, ()))
 
 
 def _claimed(claim: Claim) -> ApplicationRecord:
