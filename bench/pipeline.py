@@ -76,6 +76,7 @@ class _Probe:
         values = params.get("ExpressionAttributeValues", {})
         statuses = [values.get(":" + name[1:], {}).get("S") for name, field in names.items()
                     if field == "APPLICATION_STATUS" and name.startswith("#s")]  # set, not compared
+        statuses.append(params.get("Item", {}).get("APPLICATION_STATUS", {}).get("S"))  # a claim of a refused bundle
         self._settling[threading.get_ident()] = any(status in FINAL for status in statuses)
 
     def _before(self, model, **_: object) -> None:
