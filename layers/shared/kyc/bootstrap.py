@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kyc.services.failure import FailureDeps
     from kyc.services.intake import IntakeDeps
     from kyc.services.license_submission import SubmitDeps
+    from kyc.services.review import ReviewDeps
     from kyc.services.workflow_start import StartDeps
 
 T = TypeVar("T")
@@ -87,6 +88,23 @@ def submit_license_dependencies() -> SubmitDeps:
         validator=HttpLicenseValidator(settings.validator_url, settings.region),
         notifier=SnsNotifier(settings.topic_arn),
         settings=settings,
+    )
+
+
+@_built_once
+def console_dependencies() -> ReviewDeps:
+    """The review console: the application record, the audit trail, presigned URLs of the evidence."""
+    from kyc.adapters.audit_dynamodb import DynamoAuditTrail
+    from kyc.adapters.dynamodb import DynamoApplications
+    from kyc.adapters.s3_presigner import S3Presigner
+    from kyc.services.review import ReviewDeps
+
+    settings = get_settings()
+    return ReviewDeps(
+        applications=DynamoApplications(settings.table),
+        trail=DynamoAuditTrail(settings.audit_table),
+        presigner=S3Presigner(settings.bucket),
+        face_band=(settings.face_fail_threshold, settings.face_pass_threshold),
     )
 
 

@@ -72,6 +72,8 @@ class Settings:
 
     bucket = Variable("DOCUMENT_BUCKET", _text)
     table = Variable("CUSTOMER_TABLE", _text)
+    audit_table = Variable("AUDIT_TABLE", _text)  # the review console's append-only audit trail
+    console_client_id = Variable("CONSOLE_CLIENT_ID", _text)  # the staff user pool's app client
     topic_arn = Variable("NOTIFICATION_TOPIC_ARN", _text)
     queue_url = Variable("LICENSE_QUEUE_URL", _text)
     validator_url = Variable("VALIDATOR_URL", _text)

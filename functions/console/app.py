@@ -1,0 +1,118 @@
+"""ConsoleFunction: the bank staff review console (HttpApi; every route but the sign-in shell behind the Cognito JWT
+authorizer). Parse, check the CSRF token on every POST, one use case, render; no personal value in a URL or a log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from kyc import bootstrap, console_html, console_session
+from kyc.observability import logger, metrics, tracer
+from kyc.services import review
+from kyc.settings import get_settings
+
+app = APIGatewayHttpResolver()
+STATIC = {name: (Path(__file__).parent / "static" / name).read_text() for name in ("console.js", "console.css")}
+TYPES = {"js": "text/javascript", "css": "text/css"}
+HTML = "text/html; charset=utf-8"
+
+
+def _html(body: str, status: int = 200, image_url: str = "") -> Response[str]:
+    return Response(status, HTML, body, console_session.headers(image_url))
+
+
+@app.get("/console")
+def shell() -> Response[str]:
+    image_origin = bootstrap.console_dependencies().presigner.url("unzipped/", 60)
+    return _html(console_html.shell(get_settings().console_client_id), image_url=image_origin)
+
+
+@app.get("/console/static/<name>")
+def static(name: str) -> Response[str]:
+    if name not in STATIC:
+        return Response(404, "text/plain", "not found", console_session.headers())
+    return Response(200, TYPES[name.rsplit(".", 1)[1]], STATIC[name], console_session.headers())
+
+
+@app.get("/console/queue")
+def queue() -> Response[str]:
+    return _signed_in(lambda staff, csrf, now: _html(
+        console_html.queue_page(staff, review.queue(staff, bootstrap.console_dependencies()), csrf, now)))
+
+
+@app.post("/console/next")
+def take_next() -> Response[str]:
+    def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:
+        app_uuid = review.take_next(staff, bootstrap.console_dependencies())
+        if app_uuid is None:
+            return _html(console_html.message_page(staff, "Queue", "No case is waiting."))
+        return _case(staff, app_uuid, csrf, now)
+
+    return _signed_in(run, post=True)
+
+
+@app.get("/console/cases/<app_uuid>")
+def case(app_uuid: str) -> Response[str]:
+    return _signed_in(lambda staff, csrf, now: _case(staff, app_uuid, csrf, now))
+
+
+@app.post("/console/cases/<app_uuid>/<action>")
+def act(app_uuid: str, action: str) -> Response[str]:
+    def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:
+        form = _form()
+        deps = bootstrap.console_dependencies()
+        notice = "Done."
+        if action == "confirm":
+            review.confirm(staff, app_uuid, deps, now)
+            notice = "Decision confirmed."
+        elif action in ("comment", "escalate"):
+            review.comment(staff, app_uuid, form.get("note", ""), deps, now, escalate=action == "escalate")
+        else:
+            outcome = review.decide(staff, app_uuid, action, form.get("seen", ""), deps, now,
+                                    reason=form.get("reason", ""), note=form.get("note", ""),
+                                    message=form.get("message", ""))
+            notice = "Decision recorded." if outcome == "decided" else "Proposed: a senior must confirm it."
+        return _case(staff, app_uuid, csrf, now, notice)
+
+    return _signed_in(run, post=True)
+
+
+def _case(staff: review.Staff, app_uuid: str, csrf: str, now: datetime, notice: str = "") -> Response[str]:
+    view = review.open_case(staff, app_uuid, bootstrap.console_dependencies(), now)
+    return _html(console_html.case_page(staff, view, csrf, now, notice), image_url=view.selfie_url)
+
+
+def _form() -> dict[str, str]:
+    body = app.current_event.decoded_body or ""
+    return {name: values[0] for name, values in parse_qs(body, max_num_fields=20).items()}
+
+
+def _signed_in(run: Callable[[review.Staff, str, datetime], Response[str]], post: bool = False) -> Response[str]:
+    """Run a use case for the signed-in staff member, the CSRF token checked first on a POST."""
+    try:
+        claims = console_session.claims(app.current_event.raw_event)
+        staff = console_session.staff(claims)
+    except console_session.NotSignedIn:
+        return Response(401, "text/plain", "sign in", console_session.headers())
+    if post and not console_session.csrf_valid(claims, _form().get("csrf", "")):
+        return _html(console_html.message_page(staff, "Refused", "The form has expired: open the page again."), 403)
+    try:
+        return run(staff, console_session.csrf_token(claims), datetime.now(UTC))
+    except review.Forbidden:
+        return _html(console_html.message_page(staff, "Not allowed", "Your role cannot do this."), 403)
+    except review.UnknownCase:
+        return _html(console_html.message_page(staff, "Not found", "No such case."), 404)
+    except review.Refused as refused:
+        return _html(console_html.message_page(staff, "Not done", str(refused)), 409)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

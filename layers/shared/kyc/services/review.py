@@ -1,0 +1,178 @@
+"""The review console's use cases: the staff queue, a case with its evidence, decisions with four-eyes, comments.
+
+Every use case checks the caller's role first (auditor: read only; a four-eyes confirmation: senior only) and records
+what it did, views of evidence included, in the audit trail. Statuses move only through the application record's
+staff rules (kyc.lifecycle.STAFF_NEXT)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kyc.evidence import member_key
+from kyc.model import Check, Outcome, Reason, Status, iso
+from kyc.ports import ApplicationRecord, Applications, AuditEvent, AuditTrail, Presigner, QueueEntry, StaffDecision
+
+_APP_UUID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+QUEUE_STATUSES = (Status.REVIEW, Status.ERROR)
+ACTING, CONFIRMING, READING = frozenset({"reviewer", "senior"}), frozenset({"senior"}), frozenset(
+    {"reviewer", "senior", "admin", "auditor"}
+)
+URL_SECONDS = 240  # the evidence's presigned URLs (within five minutes)
+MAX_NOTE = 500
+DECISIONS = {"approve": Status.APPROVED, "reject": Status.REJECTED, "resubmit": Status.RESUBMISSION_REQUESTED}
+REJECT_REASONS = (
+    Reason.SELFIE_MISMATCH, Reason.DETAILS_MISMATCH, Reason.LICENSE_INVALID, Reason.LICENSE_EXPIRED,
+    Reason.LICENSE_UNREADABLE, Reason.UNDERAGE, Reason.DUPLICATE_APPLICATION,
+)  # fmt: skip
+
+
+class Forbidden(Exception):
+    """The caller's role does not allow this."""
+
+
+class UnknownCase(Exception):
+    """No such application."""
+
+
+class Refused(Exception):
+    """The request cannot be carried out as it stands (already decided, not a staff move, own proposal, bad input)."""
+
+
+@dataclass(frozen=True)
+class Staff:
+    username: str
+    groups: frozenset[str]
+
+    def require(self, allowed: frozenset[str]) -> None:
+        if not self.groups & allowed:
+            raise Forbidden
+
+
+@dataclass(frozen=True)
+class ReviewDeps:
+    applications: Applications
+    trail: AuditTrail
+    presigner: Presigner
+    face_band: tuple[float, float]  # FACE_FAIL_THRESHOLD, FACE_PASS_THRESHOLD
+
+
+@dataclass(frozen=True)
+class CaseView:
+    record: ApplicationRecord
+    selfie_url: str
+    license_url: str
+    similarity: float | None
+    face_band: tuple[float, float]
+    fields: list[tuple[str, str, str]]  # field, verdict (match, mismatch, unreadable), rule
+    timeline: list[AuditEvent]
+    needs_four_eyes: bool
+
+
+def queue(staff: Staff, deps: ReviewDeps, limit: int = 100) -> list[QueueEntry]:
+    staff.require(READING)
+    return deps.applications.queue(QUEUE_STATUSES, limit)
+
+
+def take_next(staff: Staff, deps: ReviewDeps) -> str | None:
+    """The oldest case in the queue, for a member of staff who acts."""
+    staff.require(ACTING)
+    entries = deps.applications.queue(QUEUE_STATUSES, 1)
+    return entries[0].app_uuid if entries else None
+
+
+def open_case(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> CaseView:
+    """The case with its evidence; the view of the evidence is an audit event."""
+    staff.require(READING)
+    record = _record(app_uuid, deps)
+    deps.trail.append(app_uuid, AuditEvent(staff.username, "viewed", iso(now), note=f"attempt {record.attempt}"))
+    face = record.results.get(Check.FACE)
+    details = record.results.get(Check.DETAILS)
+    report: dict[str, Any] = details.detail.get("fields", {}) if details else {}
+    similarity = face.detail.get("similarity") if face else None
+    return CaseView(
+        record=record,
+        selfie_url=deps.presigner.url(member_key(app_uuid, record.attempt, "selfie"), URL_SECONDS),
+        license_url=deps.presigner.url(member_key(app_uuid, record.attempt, "license"), URL_SECONDS),
+        similarity=float(similarity) if similarity is not None else None,
+        face_band=deps.face_band,
+        fields=[(name, _verdict(entry.get("match")), str(entry.get("rule", ""))) for name, entry in report.items()],
+        timeline=deps.trail.events(app_uuid),
+        needs_four_eyes=_needs_four_eyes(record, Status.APPROVED),
+    )
+
+
+def decide(
+    staff: Staff, app_uuid: str, action: str, seen: str, deps: ReviewDeps, now: datetime, *,
+    reason: str = "", note: str = "", message: str = "",
+) -> str:
+    """Approve, reject or ask for a resubmission of the case as the decider `seen` it: "decided", or "proposed" when
+    it needs a senior's confirmation (approving over a failed check, overriding a rejection)."""
+    staff.require(ACTING)
+    target, current = DECISIONS.get(action), _status(seen)
+    if target is None or len(note) > MAX_NOTE or len(message) > MAX_NOTE:
+        raise Refused("not a decision")
+    reasons: tuple[Reason, ...] = ()
+    if target is Status.REJECTED:
+        if reason not in {str(r) for r in REJECT_REASONS}:
+            raise Refused("a rejection needs a reason from the list")
+        reasons = (Reason(reason),)
+    if target is Status.RESUBMISSION_REQUESTED and not message.strip():
+        raise Refused("a resubmission request needs a message for the applicant")
+    decision = StaffDecision(target, staff.username, reasons, message.strip() or None)
+    record = _record(app_uuid, deps)
+    if _needs_four_eyes(record, target):
+        if not deps.applications.propose(app_uuid, current, decision, now):
+            raise Refused("the case has changed or a decision is pending")
+        deps.trail.append(app_uuid, AuditEvent(staff.username, "proposed", iso(now), str(current), str(target), note))
+        return "proposed"
+    if not deps.applications.decide(app_uuid, current, decision, now):
+        raise Refused("the case has changed or is decided already")
+    deps.trail.append(app_uuid, AuditEvent(staff.username, action, iso(now), str(current), str(target), note))
+    return "decided"
+
+
+def confirm(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> None:
+    """A senior's confirmation of another person's pending decision."""
+    staff.require(CONFIRMING)
+    record = _record(app_uuid, deps)
+    decision = deps.applications.confirm(app_uuid, staff.username, now)
+    if decision is None:
+        raise Refused("nothing to confirm, or your own proposal")
+    old, new = str(record.status), str(decision.target)
+    deps.trail.append(app_uuid, AuditEvent(staff.username, "confirmed", iso(now), old, new, f"by {decision.actor}"))
+
+
+def comment(staff: Staff, app_uuid: str, note: str, deps: ReviewDeps, now: datetime, *, escalate: bool = False) -> None:
+    """A comment on the case, or its escalation to the senior queue, in the audit trail."""
+    staff.require(ACTING)
+    if not note.strip() or len(note) > MAX_NOTE:
+        raise Refused("a comment of 1 to 500 characters")
+    _record(app_uuid, deps)
+    deps.trail.append(app_uuid, AuditEvent(staff.username, "escalated" if escalate else "commented", iso(now),
+                                           note=note.strip()))
+
+
+def _needs_four_eyes(record: ApplicationRecord, target: Status) -> bool:
+    failed = any(result.outcome is Outcome.FAIL for result in record.results.values())
+    return target is Status.APPROVED and (failed or record.status is Status.REJECTED)
+
+
+def _record(app_uuid: str, deps: ReviewDeps) -> ApplicationRecord:
+    record = deps.applications.read(app_uuid) if _APP_UUID.fullmatch(app_uuid) else None
+    if record is None:
+        raise UnknownCase
+    return record
+
+
+def _status(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise Refused("unknown status") from None
+
+
+def _verdict(match: object) -> str:
+    return "match" if match is True else "mismatch" if match is False else "unreadable"

@@ -1,0 +1,162 @@
+"""ConsoleFunction with the in-memory application record and audit trail: roles on every route, CSRF on every POST,
+decisions exactly once, four-eyes by a second senior, every view in the trail, no applicant value in any response."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+from kyc import bootstrap, console_session
+from kyc.adapters.memory import MemoryApplications, MemoryAuditTrail
+from kyc.model import Check, CheckResult, Outcome, Reason, Status
+from kyc.ports import Claim
+from kyc.services.review import ReviewDeps
+
+from tests.support.bundles import APPLICANT
+from tests.support.handlers import LambdaContext, handler_module
+
+console = handler_module("console")
+T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+FIELDS = {"FIRST_NAME": {"match": True, "rule": "name", "confidence": 98.0},
+          "ZIP_CODE_IN_ADDRESS": {"match": False, "rule": "zip5", "confidence": 97.0},
+          "ADDRESS": {"match": None, "rule": "address", "confidence": 20.0}}
+
+
+class Presigner:
+    def url(self, key: str, seconds: int) -> str:
+        assert seconds <= 300
+        return f"https://bucket.s3.example/{key}?X-Amz-Expires={seconds}"
+
+
+@pytest.fixture
+def deps(monkeypatch):
+    deps = ReviewDeps(MemoryApplications(), MemoryAuditTrail(), Presigner(), (70.0, 97.5))
+    monkeypatch.setattr(bootstrap, "console_dependencies", lambda: deps)
+    monkeypatch.setenv("CONSOLE_CLIENT_ID", "client1")
+    return deps
+
+
+def case(deps, app_uuid="app1", failed_details=False, status=Status.REVIEW):
+    claim = Claim(app_uuid, "e1", T0, T0, T0 + timedelta(days=30), details=dict(APPLICANT))
+    deps.applications.claim(claim)
+    face = CheckResult(Check.FACE, Outcome.UNDECIDED, (Reason.FACE_UNCERTAIN,), {"similarity": 88.25})
+    outcome = Outcome.FAIL if failed_details else Outcome.PASS
+    details = CheckResult(Check.DETAILS, outcome, (), {"fields": FIELDS})
+    for result in (face, details):
+        assert deps.applications.record_result(app_uuid, "e1", result, T0)
+    assert deps.applications.settle(app_uuid, status, (Reason.FACE_UNCERTAIN,), T0, etag="e1")
+
+
+def claims_of(user, *groups):
+    return {"cognito:username": user, "cognito:groups": f"[{' '.join(groups)}]", "jti": f"jti-{user}"}
+
+
+def call(method, path, claims=None, form=None):
+    event = {
+        "version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
+        "headers": {"content-type": "application/x-www-form-urlencoded"},
+        "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"}, "stage": "$default",
+                           "requestId": "r1", "routeKey": f"{method} {path}"},
+        "isBase64Encoded": False,
+    }
+    if claims:
+        event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    if form is not None:
+        sent = {"csrf": console_session.csrf_token(claims) if claims else "", **form}
+        event["body"] = urlencode(sent)
+    return console.lambda_handler(event, LambdaContext())
+
+
+REVIEWER, SENIOR, SENIOR2, AUDITOR = (claims_of("rita", "reviewer"), claims_of("sam", "senior"),
+                                      claims_of("sue", "senior"), claims_of("al", "auditor"))
+
+
+def test_a_reviewer_sees_the_queue_and_the_case_with_its_evidence(deps):
+    case(deps, "app2")
+    response = call("GET", "/console/queue", REVIEWER)
+    assert response["statusCode"] == 200 and 'href="/console/cases/app2"' in response["body"]
+    page = call("GET", "/console/cases/app2", REVIEWER)
+    body = page["body"]
+    assert 'src="https://bucket.s3.example/unzipped/app2_selfie.png?X-Amz-Expires=240"' in body
+    assert "unzipped/app2_license.png" in body
+    assert "<b>88.2</b> REVIEW band (fail below 70, pass at 97.5)" in body
+    assert '<tr class="mismatch"><td>ZIP_CODE_IN_ADDRESS</td><td>mismatch</td><td>zip5</td></tr>' in body
+    assert '<tr class="unreadable"><td>ADDRESS</td>' in body
+    csp = page["headers"]["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "img-src 'self' https://bucket.s3.example;" in csp
+    assert "unsafe-inline" not in csp and page["headers"]["Cache-Control"] == "no-store"
+    assert [(e.actor, e.action) for e in deps.trail.events("app2")] == [("rita", "viewed")]
+
+
+def test_no_route_but_the_shell_answers_without_a_verified_token(deps):
+    assert call("GET", "/console")["statusCode"] == 200
+    assert call("GET", "/console/queue")["statusCode"] == 401
+    assert call("POST", "/console/cases/app1/approve", form={"seen": "REVIEW"})["statusCode"] == 401
+
+
+def test_every_post_needs_the_csrf_token_of_the_signed_in_token(deps):
+    case(deps)
+    forged = call("POST", "/console/cases/app1/approve", REVIEWER, {"seen": "REVIEW", "csrf": "guess"})
+    other = call("POST", "/console/cases/app1/approve", REVIEWER,
+                 {"seen": "REVIEW", "csrf": console_session.csrf_token(SENIOR)})
+    assert forged["statusCode"] == other["statusCode"] == 403
+    assert deps.applications.read("app1").status is Status.REVIEW
+
+
+def test_a_decision_is_made_once_and_shown_in_the_timeline(deps):
+    case(deps)
+    first = call("POST", "/console/cases/app1/approve", REVIEWER, {"seen": "REVIEW", "note": "face fine by eye"})
+    again = call("POST", "/console/cases/app1/approve", REVIEWER, {"seen": "REVIEW"})
+    assert first["statusCode"] == 200 and "Decision recorded." in first["body"]
+    assert again["statusCode"] == 409
+    assert deps.applications.read("app1").status is Status.APPROVED
+    actions = [(e.action, e.old, e.new) for e in deps.trail.events("app1")]
+    assert ("approve", "REVIEW", "APPROVED") in actions and actions.count(("approve", "REVIEW", "APPROVED")) == 1
+
+
+def test_a_rejection_needs_a_listed_reason_and_a_resubmission_a_message(deps):
+    case(deps)
+    assert call("POST", "/console/cases/app1/reject", REVIEWER, {"seen": "REVIEW", "reason": "NOPE"})["statusCode"] == 409
+    assert call("POST", "/console/cases/app1/resubmit", REVIEWER, {"seen": "REVIEW"})["statusCode"] == 409
+    asked = call("POST", "/console/cases/app1/resubmit", REVIEWER, {"seen": "REVIEW", "message": "Retake the selfie."})
+    assert asked["statusCode"] == 200
+    record = deps.applications.read("app1")
+    assert (record.status, record.applicant_message) == (Status.RESUBMISSION_REQUESTED, "Retake the selfie.")
+
+
+def test_four_eyes_approving_over_a_failed_check_needs_another_senior(deps):
+    case(deps, failed_details=True)
+    proposed = call("POST", "/console/cases/app1/approve", SENIOR, {"seen": "REVIEW"})
+    assert "Proposed: a senior must confirm it." in proposed["body"]
+    assert deps.applications.read("app1").status is Status.REVIEW
+    assert call("POST", "/console/cases/app1/confirm", SENIOR, {})["statusCode"] == 409  # own proposal
+    assert call("POST", "/console/cases/app1/confirm", REVIEWER, {})["statusCode"] == 403  # not a senior
+    assert 'action="/console/cases/app1/confirm"' in call("GET", "/console/cases/app1", SENIOR2)["body"]
+    assert call("POST", "/console/cases/app1/confirm", SENIOR2, {})["statusCode"] == 200
+    assert deps.applications.read("app1").status is Status.APPROVED
+    assert [(e.actor, e.action) for e in deps.trail.events("app1") if e.action != "viewed"] == [
+        ("sam", "proposed"), ("sue", "confirmed")]
+
+
+def test_an_auditor_reads_but_cannot_act(deps):
+    case(deps)
+    page = call("GET", "/console/cases/app1", AUDITOR)
+    assert page["statusCode"] == 200 and 'id="readonly"' in page["body"] and "<form" not in page["body"]
+    for action, form in [("approve", {"seen": "REVIEW"}), ("comment", {"note": "x"}), ("confirm", {})]:
+        assert call("POST", f"/console/cases/app1/{action}", AUDITOR, form)["statusCode"] == 403
+    assert call("POST", "/console/next", AUDITOR, {})["statusCode"] == 403
+    assert deps.applications.read("app1").status is Status.REVIEW
+
+
+def test_no_response_or_log_line_carries_an_applicant_value(deps, capsys):
+    case(deps)
+    responses = [
+        call("GET", "/console/queue", REVIEWER), call("GET", "/console/cases/app1", REVIEWER),
+        call("POST", "/console/next", REVIEWER, {}),
+        call("POST", "/console/cases/app1/approve", REVIEWER, {"seen": "REVIEW"}),
+        call("GET", "/console/cases/app1", AUDITOR),
+    ]
+    text = json.dumps(responses) + capsys.readouterr().out + capsys.readouterr().err
+    assert [value for value in APPLICANT.values() if len(value) > 3 and value in text] == []
