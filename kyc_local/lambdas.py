@@ -5,18 +5,24 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable
-from contextvars import Context
+from contextvars import Context, ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 logger = logging.getLogger(__name__)
+LATENCY_VARIABLE = "KYC_LOCAL_LATENCY"
+"""Test-only: `LogicalId=seconds,...` adds that many seconds to each AWS call those functions make (a slow dependency),
+so that a test can make an invocation outrun its Timeout."""
+_invocation: ContextVar[tuple[float, float] | None] = ContextVar("kyc_local_invocation", default=None)
+_LATE_CALLS_HOOK = "kyc-local-refuse-late-calls"
 
 
 @dataclass
@@ -44,6 +50,29 @@ class FunctionError(Exception):
         self.payload = {"errorMessage": message, "errorType": error_type, "requestId": request_id, "stackTrace": trace}
 
 
+class InvocationTimedOut(BaseException):
+    """Raised into a handler's AWS call made after its invocation's deadline. On AWS the sandbox is stopped at the
+    deadline and nothing the handler would do afterwards happens; here the handler's thread cannot be stopped, so its
+    later calls are refused, and as a BaseException no `except Exception` of the handler carries on past it."""
+
+
+def refuse_late_calls(**_: Any) -> None:
+    """botocore `before-call` hook on the handlers' session: each call of an invocation waits out the function's test
+    latency (LATENCY_VARIABLE), and once the invocation is past its deadline no call reaches a service."""
+    invocation = _invocation.get()
+    if invocation is None:
+        return
+    deadline, latency = invocation
+    time.sleep(latency)
+    if time.monotonic() > deadline:
+        raise InvocationTimedOut("the invocation ran past its timeout")
+
+
+def _latencies(text: str) -> dict[str, float]:
+    pairs = (item.partition("=") for item in text.split(",") if item.strip())
+    return {name.strip(): float(seconds) for name, _, seconds in pairs}
+
+
 class LambdaContext:
     """The attributes and method of the Lambda runtime's context object that handlers and Powertools use."""
 
@@ -57,10 +86,10 @@ class LambdaContext:
         self.log_stream_name = f"local/[$LATEST]{request_id.replace('-', '')}"
         self.identity = None
         self.client_context = None
-        self._deadline = time.monotonic() + spec.timeout
+        self.deadline = time.monotonic() + spec.timeout
 
     def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
 
 
 Observer = Callable[[FunctionSpec, str, str, float, "float | None", "dict[str, Any] | None"], None]
@@ -70,8 +99,9 @@ Observer = Callable[[FunctionSpec, str, str, float, "float | None", "dict[str, A
 class _Sandbox:
     """One function's loaded handler. The first invocation runs alone (like a cold start), later ones concurrently."""
 
-    def __init__(self, spec: FunctionSpec, concurrency: int, observer: Observer | None):
+    def __init__(self, spec: FunctionSpec, concurrency: int, observer: Observer | None, latency: float = 0.0):
         self.spec = spec
+        self._latency = latency
         self.stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]{uuid.uuid4().hex}"
         self._observer = observer
         self._handler: Callable[[Any, Any], Any] | None = None
@@ -111,14 +141,15 @@ class _Sandbox:
         error: FunctionError | None = None
         try:
             # the event arrives as JSON on AWS; a context of its own keeps the invocation's log keys (kyc.observability)
-            result = Context().run(self._handler, json.loads(json.dumps(event)), context)
+            # and its deadline (refuse_late_calls)
+            result = Context().run(self._within_deadline, json.loads(json.dumps(event)), context)
             payload = json.loads(json.dumps(result))  # and the result leaves as JSON
-        except Exception as exc:
+        except (Exception, InvocationTimedOut) as exc:
             logger.warning("%s %s raised %s", self.spec.name, request_id, type(exc).__name__, exc_info=True)
             trace = traceback.format_exception(exc)[1:]
             error = FunctionError(self.spec.name, request_id, type(exc).__name__, str(exc), trace)
         elapsed = time.monotonic() - started
-        if error is None and elapsed > self.spec.timeout:
+        if elapsed > self.spec.timeout:  # Lambda stops the function at its timeout, whatever it was doing then
             message = f"Task timed out after {self.spec.timeout:.2f} seconds"
             error = FunctionError(self.spec.name, request_id, "Sandbox.Timedout", message, [])
         if self._observer:
@@ -128,12 +159,20 @@ class _Sandbox:
             raise error
         return payload
 
+    def _within_deadline(self, event: Any, context: LambdaContext) -> Any:
+        assert self._handler is not None
+        _invocation.set((context.deadline, self._latency))
+        return self._handler(event, context)
+
 
 class Functions:
     """The registry: find a function by name or ARN, invoke it synchronously."""
 
     def __init__(self, specs: list[FunctionSpec], concurrency: int = 2, observer: Observer | None = None):
-        self._sandboxes = {spec.name: _Sandbox(spec, concurrency, observer) for spec in specs}
+        latency = _latencies(os.environ.get(LATENCY_VARIABLE, ""))
+        self._sandboxes = {
+            spec.name: _Sandbox(spec, concurrency, observer, latency.get(spec.logical_id, 0.0)) for spec in specs
+        }
 
     @property
     def specs(self) -> list[FunctionSpec]:
@@ -153,9 +192,13 @@ class Functions:
         return merged
 
     def load(self) -> None:
-        """Import every handler now, so that a broken one fails the start rather than the first bundle."""
+        """Import every handler now, so that a broken one fails the start rather than the first bundle; from now on
+        an invocation past its timeout reaches no AWS service (refuse_late_calls)."""
         for sandbox in self._sandboxes.values():
             sandbox.load()
+        from kyc.adapters import aws  # the handlers' session (kyc_local.stack.LocalStack.handler_session)
+
+        aws.session().register("before-call", refuse_late_calls, unique_id=_LATE_CALLS_HOOK)
 
     def invoke(self, name_or_arn: str, event: Any, request_id: str | None = None) -> Any:
         sandbox = self._sandboxes.get(_function_name(name_or_arn))

@@ -1,6 +1,7 @@
 """Each function's role grants exactly the AWS actions its code calls, derived from the code itself.
 
-What a Lambda calls: the adapters its builder in kyc/bootstrap.py constructs (`<code folder>_dependencies`), and of
+What a Lambda calls: the adapters its builder in kyc/bootstrap.py constructs (the `bootstrap.<builder>()` its handler
+calls), and of
 those only the methods its own code reaches (the handler and the kyc modules it imports, wiring and adapters
 excluded). An adapter method calls AWS as `self._client.<boto3 method>` on a `client("<service>")`, or signs an HTTP
 request with SigV4 for execute-api. Event sources and Lambda's own plumbing are added from the template, explicitly.
@@ -167,16 +168,29 @@ def reachable_code(handler: Path) -> list[ast.Module]:
     return trees
 
 
+def builder_of(handler: Path) -> str:
+    """The kyc/bootstrap.py builder the handler calls (`bootstrap.<name>()`)."""
+    called = {
+        node.func.attr
+        for node in ast.walk(_tree(handler))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == "bootstrap"
+    }
+    assert len(called) == 1, f"{handler.relative_to(ROOT)} calls bootstrap builders {called}"
+    return called.pop()
+
+
 def code_actions(folder: str) -> set[str]:
     """The AWS actions a Lambda's code performs through the adapters its builder wires."""
+    handler = ROOT / "functions" / folder / "app.py"
     used = {
         node.attr
-        for tree in reachable_code(ROOT / "functions" / folder / "app.py")
+        for tree in reachable_code(handler)
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute)
     }
     actions: set[str] = set()
-    for name in constructed_adapters(f"{folder}_dependencies"):
+    for name in constructed_adapters(builder_of(handler)):
         adapter = adapter_classes()[name]
         for method in adapter.body:
             if isinstance(method, ast.FunctionDef) and not method.name.startswith("_") and method.name in used:
@@ -246,11 +260,14 @@ def resources_for(resources: dict, function: str, action: str) -> list:
 
 def test_the_derivation_sees_the_lambdas_aws_calls():
     """A check of the reader itself on the code as it stands: the document function reaches every adapter."""
-    assert set(FUNCTIONS.values()) == {"document", "submit_license", "validate_license"} | WORKFLOW_FOLDERS
+    assert set(FUNCTIONS.values()) == {"document", "submit_license", "validate_license"} | WORKFLOW_FOLDERS | {
+        "record_dead_letter"
+    }
     assert "dynamodb:PutItem" in code_actions("document")
     assert "execute-api:Invoke" in code_actions("submit_license")
     assert code_actions("validate_license") == set()
     assert code_actions("start_workflow") == {"states:StartExecution"}
+    assert builder_of(ROOT / "functions/record_dead_letter/app.py") == "record_error_dependencies"
 
 
 WORKFLOW_FOLDERS = {"start_workflow", "unzip", "write_to_dynamo", "compare_faces", "compare_details", "decide", "record_error"}
@@ -267,6 +284,7 @@ ITEM = {"dynamodb:GetItem", "dynamodb:UpdateItem"}
         ("compare_details", {"s3:GetObject", "textract:AnalyzeID"} | ITEM),
         ("decide", {"sns:Publish"} | ITEM),
         ("record_error", {"dynamodb:PutItem", "sns:Publish"} | ITEM),
+        ("record_dead_letter", {"dynamodb:PutItem", "sns:Publish"} | ITEM),
     ],
 )
 def test_each_workflow_task_reaches_only_what_its_step_needs(folder, actions):
@@ -349,6 +367,9 @@ def test_submitter_may_invoke_only_the_post_license_route(resources):
 def test_each_queue_permission_names_its_own_queue(resources):
     assert resources_for(resources, "SubmitLicenseLambdaFunction", "sqs:ReceiveMessage") == [
         {"Fn::GetAtt": ["LicenseQueue", "Arn"]}
+    ]
+    assert resources_for(resources, "RecordDeadLetterLambdaFunction", "sqs:ReceiveMessage") == [
+        {"Fn::GetAtt": ["DocumentDeadLetterQueue", "Arn"]}
     ]
     assert sorted(map(str, resources_for(resources, "DocumentLambdaFunction", "sqs:SendMessage"))) == sorted(
         map(str, [{"Fn::GetAtt": ["LicenseQueue", "Arn"]}, {"Fn::GetAtt": ["DocumentDeadLetterQueue", "Arn"]}])

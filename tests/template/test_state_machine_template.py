@@ -7,6 +7,8 @@ import re
 
 import pytest
 from cfnlint.api import ManualArgs, lint
+from kyc.model import Reason
+from kyc.services.failure import LIMIT_ERRORS, failure_reason
 
 from tests.template.stack import ROOT, as_list, of_type
 from tests.template.test_template_structure import _settings_variables
@@ -135,11 +137,14 @@ def test_every_lambda_task_retries_transient_errors_with_backoff_and_full_jitter
 
 
 @pytest.mark.parametrize("name", sorted(lambda_tasks()))
-def test_every_lambda_task_times_out_after_its_function(resources, name):
+def test_every_lambda_task_times_out_after_its_function(cfn, resources, name):
+    """Lambda stops the function first (Sandbox.Timedout), whatever value a Timeout parameter is given."""
     task = lambda_tasks()[name]
     function = {key: value["Fn::GetAtt"][0] for key, value in substitutions(resources).items() if "Fn::GetAtt" in value}
     placeholder = task["Parameters"]["FunctionName"].strip("${}")
-    assert task["TimeoutSeconds"] > props(resources, function[placeholder])["Timeout"]
+    timeout = props(resources, function[placeholder])["Timeout"]
+    longest = cfn["Parameters"][timeout["Ref"]]["MaxValue"] if isinstance(timeout, dict) else timeout
+    assert task["TimeoutSeconds"] > longest
 
 
 def test_what_fails_for_good_is_caught():
@@ -151,11 +156,29 @@ def test_what_fails_for_good_is_caught():
         ]
     for branch in states["PerformChecks"]["Branches"]:
         task = branch["States"][branch["StartAt"]]
-        [catcher] = task["Catch"]
-        assert catcher["ErrorEquals"] == ["States.ALL"]
-        assert branch["States"][catcher["Next"]]["Parameters"]["outcome"] == "ERROR"
+        limit, failure = task["Catch"]
+        assert set(limit["ErrorEquals"]) == LIMIT_ERRORS
+        assert branch["States"][limit["Next"]] | {"Comment": ""} == {
+            "Type": "Fail", "Comment": "", "ErrorPath": f"{limit['ResultPath']}.Error",
+            "CausePath": f"{limit['ResultPath']}.Cause",
+        }
+        assert failure["ErrorEquals"] == ["States.ALL"]
+        assert branch["States"][failure["Next"]]["Parameters"]["outcome"] == "ERROR"
     assert states["RecordError"]["Next"] == "ProcessingFailed"
     assert states["ProcessingFailed"]["Type"] == "Fail"
+
+
+def test_a_check_stopped_at_its_limit_fails_its_branch_with_its_own_error_so_record_error_records_the_limit():
+    """A check that hit its time or memory limit is no check result: the branch's Fail state raises the task's
+    error, PerformChecks catches it into $.failed, and RecordError chooses PROCESSING_LIMIT from the name."""
+    states = DEFINITION["States"]
+    assert LIMIT_ERRORS >= {"States.Timeout", "Sandbox.Timedout", "Runtime.ExitError"}
+    for error in LIMIT_ERRORS:
+        assert failure_reason(error) is Reason.PROCESSING_LIMIT
+    assert failure_reason("ServiceFailure") is failure_reason("States.TaskFailed") is Reason.SERVICE_ERROR
+    assert states["RecordError"]["Parameters"]["Payload"]["failed.$"] == "$.failed"
+    [catcher] = states["PerformChecks"]["Catch"]
+    assert (catcher["ResultPath"], catcher["Next"]) == ("$.failed.PerformChecks", "RecordError")
 
 
 def test_only_the_license_message_is_ever_taken_from_a_task_result_into_sqs():

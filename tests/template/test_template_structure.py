@@ -196,12 +196,20 @@ def test_license_queue_keeps_messages_long_enough_for_every_receive_and_an_outag
     assert queue["MessageRetentionPeriod"] < props(resources, "LicenseDeadLetterQueue")["MessageRetentionPeriod"]
 
 
-def test_submit_function_consumes_the_queue_with_partial_batch_responses(resources):
-    [mapping] = of_type(resources, "AWS::Lambda::EventSourceMapping").values()
-    assert mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": ["LicenseQueue", "Arn"]}
-    assert mapping["Properties"]["FunctionName"] == {"Ref": "SubmitLicenseLambdaFunction"}
-    assert mapping["Properties"]["BatchSize"] == 10
-    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+@pytest.mark.parametrize(
+    ("queue", "function"),
+    [("LicenseQueue", "SubmitLicenseLambdaFunction"), ("DocumentDeadLetterQueue", "RecordDeadLetterLambdaFunction")],
+)
+def test_each_queue_is_consumed_by_its_function_with_partial_batch_responses(resources, queue, function):
+    [mapping] = [
+        m["Properties"]
+        for m in of_type(resources, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [queue, "Arn"]}
+    ]
+    assert mapping["FunctionName"] == {"Ref": function}
+    assert mapping["BatchSize"] == 10
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props(resources, queue)["VisibilityTimeout"] >= 6 * props(resources, function)["Timeout"]
 
 
 def test_failed_document_events_go_to_their_dead_letter_queue_after_two_retries(resources):
@@ -293,12 +301,15 @@ def upload_driven(resources: dict) -> set[str]:
     for machine in of_type(resources, "AWS::StepFunctions::StateMachine").values():
         substitutions = machine["Properties"]["DefinitionSubstitutions"].values()
         found |= {v["Fn::GetAtt"][0] for v in substitutions if "Fn::GetAtt" in v}
+    for mapping in of_type(resources, "AWS::Lambda::EventSourceMapping").values():  # the failed upload events
+        if mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": ["DocumentDeadLetterQueue", "Arn"]}:
+            found.add(mapping["Properties"]["FunctionName"]["Ref"])
     return {name for name in found if resources[name]["Type"] == "AWS::Lambda::Function"}
 
 
 def test_upload_driven_functions_are_capped_by_upload_concurrency(cfn, resources):
     capped = upload_driven(resources)
-    assert len(capped) == 8  # part 1's document function, part 2's starter and six tasks
+    assert len(capped) == 9  # part 1's document function, part 2's starter and six tasks, the dead-letter consumer
     for function in capped:
         assert props(resources, function)["ReservedConcurrentExecutions"] == {"Ref": "UploadConcurrency"}
     assert cfn["Parameters"]["UploadConcurrency"]["MinValue"] >= 1  # 0 would stop the functions
@@ -320,12 +331,15 @@ def test_every_other_function_has_a_concurrency_of_its_own(resources):
         ("ValidateLicenseLambdaFunction", 30, 256),
     ],
 )
-def test_function_runtime(resources, function, timeout, memory):
+def test_function_runtime(cfn, resources, function, timeout, memory):
     function_props = props(resources, function)
+    seconds = function_props["Timeout"]
+    if isinstance(seconds, dict):  # a parameter (DocumentTimeout): its default
+        seconds = cfn["Parameters"][seconds["Ref"]]["Default"]
     assert function_props["Runtime"] == "python3.12" and function_props["Architectures"] == ["x86_64"]
     assert function_props["Handler"] == "app.lambda_handler"
     assert function_props["TracingConfig"] == {"Mode": "Active"}
-    assert (function_props["Timeout"], function_props["MemorySize"]) == (timeout, memory)
+    assert (seconds, function_props["MemorySize"]) == (timeout, memory)
     [layer] = function_props["Layers"]
     assert resources[layer["Ref"]]["Type"] == "AWS::Lambda::LayerVersion"
     assert function_props["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == "kyc-onboarding"

@@ -22,8 +22,21 @@ def test_a_claimed_application_ends_in_error_and_staff_are_told_once(world):
     assert record_failure(KEY, etag, "CompareFaces", "States.Timeout", deps(world)) is Status.ERROR
 
     record = world.applications.read(APP)
-    assert (record.reasons, record.status_detail) == ((Reason.SERVICE_ERROR,), "step CompareFaces failed: States.Timeout")
+    assert (record.reasons, record.status_detail) == (
+        (Reason.PROCESSING_LIMIT,), "step CompareFaces failed: States.Timeout"
+    )
     assert world.notifier.checks == ["PROCESSING"] or len(world.notifier.messages) == 1
+
+
+def test_a_task_that_failed_other_than_at_its_limit_is_a_service_error(world):
+    etag = world.upload()
+    unzip(KEY, world.intake())
+
+    record_failure(KEY, etag, "WriteToDynamo", "ServiceFailure", deps(world))
+
+    assert world.applications.read(APP).reasons == (Reason.SERVICE_ERROR,)
+    [(_, body, _)] = world.notifier.messages
+    assert "Reason code: SERVICE_ERROR" in body
 
 
 def test_an_upload_never_claimed_is_recorded_in_error(world):
