@@ -8,12 +8,16 @@ import shlex
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import ExitStack
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TextIO
 
 from kyc_local import triggers
+from kyc_local.check import check_file
+from kyc_local.check import render as render_check
+from kyc_local.check import render_json as render_check_json
 from kyc_local.invoke import InvokeError, Request, invoke
 from kyc_local.results import Runner, app_uuid_of, dead_letters, read, render_json, render_table, valid_app_uuid
 from kyc_local.stack import PROJECT_ROOT, LocalStack, StackOptions
@@ -22,6 +26,14 @@ from kyc_local.workspace import Workspace
 SAMPLES = PROJECT_ROOT / "UnitTests"
 EVENTS = PROJECT_ROOT / "events"
 DEFAULT_WORKDIR = PROJECT_ROOT / ".kyc"
+EXAMPLES = """examples:
+  kyc demo                                  the sample bundles through part 1, a table of results
+  kyc run --workflow stepfunctions my.zip   your bundles through part 2
+  kyc check my.zip                          the bundle contract (docs/bundle-format.md), offline
+  kyc up                                    keep the stack running; prints endpoints and AWS CLI commands
+  kyc status 8d247914                       an application's status, reasons and check details on `kyc up`'s stack
+  kyc invoke --list                         the functions and the sample events that fit each
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return _check(args.bundles, args.json)
     workspace = Workspace(args.workdir)
     if args.command == "status":
         return _status(workspace, args.app_uuid, args.json)
@@ -49,13 +63,14 @@ def _command(args: argparse.Namespace) -> int:
                            parameters=dict(args.param), retry_wait=args.retry_wait, port=args.port,
                            vision=not args.no_vision, faults=args.faults, deliveries=args.deliveries)
     if args.command == "up":
-        return _up(workspace, options)
+        return _up(workspace, options, args.json)
     bundles = sorted(SAMPLES.glob("*.zip")) if args.command == "demo" else args.bundles
     return _run(workspace, options, bundles, args.json, args.timeout)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kyc", description=__doc__)
+    parser = argparse.ArgumentParser(prog="kyc", description=__doc__, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('kyc-onboarding')}")
     commands = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
@@ -75,18 +90,33 @@ def _parser() -> argparse.ArgumentParser:
                         help="fail this share of the handlers' AWS calls with throttling or 5xx, e.g. 0.2 (hardening)")
     common.add_argument("--deliveries", type=int, default=1, metavar="N",
                         help="deliver every S3/EventBridge event and SQS message N times (duplicate delivery)")
-    demo = commands.add_parser("demo", parents=[common], help="run the UnitTests/ sample bundles and show results")
-    run = commands.add_parser("run", parents=[common], help="run bundles through the pipeline")
+    demo = commands.add_parser("demo", parents=[common], help="run the UnitTests/ sample bundles and show results",
+                               epilog="example: kyc demo --workflow stepfunctions")
+    run = commands.add_parser(
+        "run", parents=[common], help="run bundles through the pipeline",
+        epilog="examples: kyc run UnitTests/8d247914.zip; kyc run --json *.zip > results.json (exit 1 when any "
+               "bundle ends in ERROR or does not finish)")
     run.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE.zip")
     for command in (demo, run):
         command.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
         command.add_argument("--timeout", type=float, default=90.0, metavar="SECONDS",
                              help="deadline of each bundle from its upload; default 90")
-    commands.add_parser("up", parents=[common], help="start the stack and keep it running until Ctrl-C")
-    status = commands.add_parser("status", help="an application's record on the stack started by `kyc up`")
+    up = commands.add_parser("up", parents=[common], help="start the stack and keep it running until Ctrl-C",
+                             epilog="examples: kyc up; kyc up --json > endpoints.json & (the endpoints for scripts)")
+    up.add_argument("--json", action="store_true", help="print the endpoints as one JSON object once ready")
+    status = commands.add_parser(
+        "status", help="an application's record on the stack started by `kyc up`",
+        epilog="example: kyc status 8d247914 --json (status, reasons, attempt, and each check's details)")
     status.add_argument("app_uuid")
-    status.add_argument("--json", action="store_true")
+    status.add_argument("--json", action="store_true", help="print the record as JSON")
     status.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help=argparse.SUPPRESS)
+    check = commands.add_parser(
+        "check", help="check bundles against the bundle contract offline, with the pipeline's own code",
+        description="Check each bundle as the pipeline would when it is uploaded to zipped/<file name>: every "
+                    "problem on one line with its fix (docs/bundle-format.md). Exit 1 when any bundle fails.",
+        epilog="examples: kyc check my-app-1.zip; kyc check --json build/*.zip (for CI)")
+    check.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE.zip")
+    check.add_argument("--json", action="store_true", help="print a JSON array of verdicts")
     commands.add_parser("samples", help="generate the sample bundles (kyc samples --help: the generator's options)")
     _invoke_parser(commands)
     return parser
@@ -174,6 +204,16 @@ def _read_json(source: str | None, default: str) -> Any:
         raise ValueError(f"{source} is not JSON: {error}") from None
 
 
+def _check(bundles: list[Path], as_json: bool) -> int:
+    missing = [str(bundle) for bundle in bundles if not bundle.is_file()]
+    if missing:
+        print(f"kyc check: not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    verdicts = [check_file(bundle) for bundle in bundles]
+    print(render_check_json(verdicts) if as_json else render_check(verdicts))
+    return 0 if all(verdict.accepted for verdict in verdicts) else 1
+
+
 def _run(workspace: Workspace, options: StackOptions, bundles: list[Path], as_json: bool, timeout: float) -> int:
     problem = _check_bundles(bundles)
     if problem:
@@ -222,15 +262,15 @@ def _check_bundles(bundles: list[Path]) -> str:
     return ""
 
 
-def _up(workspace: Workspace, options: StackOptions) -> int:
+def _up(workspace: Workspace, options: StackOptions, as_json: bool) -> int:
     # Ctrl-C stops the stack even when `kyc up` was started with SIGINT ignored, as a shell's background job is
     signal.signal(signal.SIGINT, signal.default_int_handler)
     with workspace.function_logs() as out, _stack(options) as stack:
         warming = "; warming the vision engines ..." if stack.meter else ""
-        _print(out, f"stack up in {stack.started_in:.2f} s{warming}")
+        _say(f"stack up in {stack.started_in:.2f} s{warming}")
         stack.ready()
         workspace.write_stack(stack)
-        _print(out, _endpoints(stack, workspace))
+        _print(out, json.dumps(_endpoint_map(stack, workspace), indent=2) if as_json else _endpoints(stack, workspace))
         stopped = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
         try:
@@ -240,25 +280,53 @@ def _up(workspace: Workspace, options: StackOptions) -> int:
     return 0
 
 
+def _endpoint_map(stack: LocalStack, workspace: Workspace) -> dict[str, Any]:
+    """`kyc up --json`: what a script needs to reach the stack."""
+    physical = stack.deployment.physical
+    return {
+        "aws_url": stack.aws_url,
+        "region": stack.options.region,
+        "credentials": {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"},
+        "vision_url": stack.meter.url if stack.meter else None,
+        "http_apis": stack.api_urls,
+        "bucket": physical.get("DocumentBucket"),
+        "table": physical.get("CustomerMetadataTable"),
+        "state_machines": list(stack.deployment.state_machines),
+        "queues": {name: url for name, url in physical.items() if name.endswith("Queue")},
+        "outbox": str(stack.outbox_folder),
+        "function_logs": str(workspace.log_file),
+        "workflow": stack.options.workflow,
+    }
+
+
+def _kyc_command() -> str:
+    """The absolute command that runs `kyc` from any shell, the virtual environment active or not."""
+    script = Path(sys.executable).parent / "kyc"
+    return shlex.quote(str(script)) if script.is_file() else f"{shlex.quote(sys.executable)} -m kyc_local.cli"
+
+
 def _endpoints(stack: LocalStack, workspace: Workspace) -> str:
-    aws = f"aws --endpoint-url {stack.aws_url}"
+    """The endpoints and example commands, each working as printed in a POSIX shell with AWS CLI v1 or v2."""
+    aws = f"aws --endpoint-url {stack.aws_url} --region {stack.options.region}"
     physical = stack.deployment.physical
     bucket, table = physical.get("DocumentBucket"), physical.get("CustomerMetadataTable")
     lines = [
         "ready. Ctrl-C stops the stack.",
-        f"  AWS endpoint (moto)   {stack.aws_url}   region {stack.options.region}, any credentials",
+        f"  AWS endpoint (moto)   {stack.aws_url}   region {stack.options.region}, credentials testing/testing",
         f"  vision endpoint       {stack.meter.url if stack.meter else '-'}   (Rekognition, Textract)",
         *[f"  HTTP API {name:<12} {url}" for name, url in stack.api_urls.items()],
         f"  outbox (e-mails)      {stack.outbox_folder}",
         f"  function logs         {workspace.log_file}",
         "",
-        "try:",
+        "try (any POSIX shell, AWS CLI v1 or v2):",
         "  export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1",
     ]
     if bucket and table:
+        workdir = "" if workspace.folder == DEFAULT_WORKDIR else f" --workdir {shlex.quote(str(workspace.folder))}"
         lines += [
-            f"  {aws} s3 cp {SAMPLES / '8d247914.zip'} s3://{bucket}/zipped/",
-            "  kyc status 8d247914" + ("" if workspace.folder == DEFAULT_WORKDIR else f" --workdir {workspace.folder}"),
+            f"  {_kyc_command()} check {shlex.quote(str(SAMPLES / '8d247914.zip'))}",
+            f"  {aws} s3 cp {shlex.quote(str(SAMPLES / '8d247914.zip'))} s3://{bucket}/zipped/",
+            f"  {_kyc_command()} status 8d247914{workdir}",
             f"  {aws} dynamodb get-item --table-name {table} --key '{{\"APP_UUID\": {{\"S\": \"8d247914\"}}}}'",
         ]
     for arn in stack.deployment.state_machines:
@@ -267,7 +335,8 @@ def _endpoints(stack: LocalStack, workspace: Workspace) -> str:
         if name in physical:
             lines.append(f"  {aws} sqs receive-message --queue-url {physical[name]}")
     for spec in stack.functions.specs[:1]:
-        lines.append(f"  {aws} logs tail /aws/lambda/{spec.name}   (START/END/REPORT of each invocation)")
+        lines.append(f"  {aws} logs filter-log-events --log-group-name /aws/lambda/{spec.name} "
+                     "--filter-pattern REPORT")
     return "\n".join(lines)
 
 
@@ -301,14 +370,19 @@ class _stack:
         self._stack.stop()
 
 
-def _progress_bar(stream: TextIO):
+def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
+    """A bar redrawn in place on a terminal; elsewhere (a CI log, a pipe) one line per finished bundle."""
+    terminal = stream.isatty()
+
     def show(done: int, total: int) -> None:
-        if stream.isatty():
+        if terminal:
             filled = round(30 * done / total)
             stream.write(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
             if done == total:
                 stream.write("\n")
-            stream.flush()
+        else:
+            stream.write(f"  {done}/{total} bundles finished\n")
+        stream.flush()
 
     return show
 

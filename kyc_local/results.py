@@ -11,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from kyc.adapters.dynamodb_schema import plain_item, record_from_item
-from kyc.model import Check
+from kyc.model import Check, CheckResult
+from kyc.notifications import face_summary
 
 FINAL = ("APPROVED", "REJECTED", "REVIEW", "ERROR")
 CHECKS = {"LICENSE_SELFIE_MATCH": "face", "LICENSE_DETAILS_MATCH": "details", "LICENSE_VALIDATION": "licence"}
+_SHOWN = ("similarity", "pass_threshold", "fail_threshold", "faces_in_selfie", "quality", "mismatched", "unreadable",
+          "service", "validator_reason")
+"""The detail keys a result shows besides the per-field report: names, numbers and rules, never applicant values."""
 _APP_UUID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
@@ -26,6 +30,9 @@ class Result:
     checks: dict[str, str | None] = field(default_factory=dict)  # check → PASS, FAIL, UNDECIDED, ERROR or None
     seconds: float | None = None  # upload → final status
     stopped_at: str = ""  # for a bundle that did not finish: where it stopped
+    attempt: int | None = None
+    status_detail: str | None = None  # why the bundle was refused or a step failed
+    explained: dict[str, dict[str, Any]] = field(default_factory=dict)  # check → outcome, reasons and detail
 
     @property
     def final(self) -> bool:
@@ -33,6 +40,14 @@ class Result:
 
     def as_json(self) -> dict[str, Any]:
         return {key: value for key, value in asdict(self).items() if key != "stopped_at" or value}
+
+    def why(self) -> str:
+        """The result's explanation in one line: the rejection detail, or each check's deciding figures."""
+        parts = [f"status detail: {self.status_detail}"] if self.status_detail else []
+        for check, label in CHECKS.items():
+            if (explained := self.explained.get(check)) is not None:
+                parts.append(f"{label}: {_explain(explained)}")
+        return "; ".join(parts)
 
 
 def read(dynamodb: Any, table: str, app_uuid: str) -> Result:
@@ -60,7 +75,38 @@ def _result(app_uuid: str, raw: dict[str, Any] | None) -> Result:
         return Result(app_uuid, checks=dict.fromkeys(CHECKS))
     record = record_from_item(plain_item(raw))  # the record as the handlers' own adapter reads it
     checks = {str(check): str(result.outcome) if (result := record.results.get(check)) else None for check in Check}
-    return Result(app_uuid, str(record.status), [str(reason) for reason in record.reasons], checks)
+    explained = {str(check): _explained(result) for check, result in record.results.items()}
+    return Result(app_uuid, str(record.status), [str(reason) for reason in record.reasons], checks,
+                  attempt=record.attempt, status_detail=record.status_detail, explained=explained)
+
+
+def _explained(result: CheckResult) -> dict[str, Any]:
+    """A check's outcome, reasons and detail as recorded: per field its verdict and rule, never a value."""
+    shown: dict[str, Any] = {"outcome": str(result.outcome), "reasons": [str(reason) for reason in result.reasons]}
+    shown |= {key: result.detail[key] for key in _SHOWN if key in result.detail}
+    fields = result.detail.get("fields")
+    if isinstance(fields, dict):
+        shown["fields"] = {name: {"match": verdict.get("match"), "rule": verdict.get("rule")}
+                           for name, verdict in fields.items() if isinstance(verdict, dict)}
+    return shown
+
+
+def _explain(explained: dict[str, Any]) -> str:
+    """`FAIL (SELFIE_MISMATCH), similarity 12.5 (pass at >= 97.5, fail below 70)`, or per field for details."""
+    text = explained["outcome"] + (f" ({', '.join(explained['reasons'])})" if explained["reasons"] else "")
+    if face := face_summary(explained):
+        text += f", similarity {face}"
+    fields = explained.get("fields", {})
+    if fields:
+        verdicts = {True: "match", False: "MISMATCH", None: "unreadable"}
+        off = [f"{name} {verdicts[verdict['match']]} ({verdict['rule']})"
+               for name, verdict in fields.items() if verdict["match"] is not True]
+        text += ", " + (", ".join(off) if off else f"all {len(fields)} fields match")
+    if service := explained.get("service"):
+        text += f", failed service {service}"
+    if reason := explained.get("validator_reason"):
+        text += f", validator: {reason}"
+    return text
 
 
 def app_uuid_of(bundle: Path) -> str:
@@ -152,7 +198,8 @@ def render_table(results: list[Result]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(headers))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    reasons = [f"  {result.app_uuid}: {why}" for result in results if (why := result.why())]
+    return "\n".join(lines + (["", "WHY", *reasons] if reasons else []))
 
 
 def render_json(results: list[Result]) -> str:

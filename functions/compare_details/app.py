@@ -3,7 +3,7 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.observability import logger, metrics, tracer
 from kyc.services.checks import DetailsCheckDeps, details_step
 
@@ -16,7 +16,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def handle(event: dict[str, Any], deps: DetailsCheckDeps | None = None) -> dict[str, Any]:
+    app_uuid, etag, members = events.task(event, "CompareDetailsLambdaFunction", ("license",))
     deps = deps or bootstrap.compare_details_dependencies()
-    logger.append_keys(app_uuid=event["app_uuid"])
-    result = details_step(event["app_uuid"], event["etag"], event["members"], deps)
+    logger.append_keys(app_uuid=app_uuid)
+    result = details_step(app_uuid, etag, members, deps)
     return {"check": str(result.check), "outcome": str(result.outcome)}

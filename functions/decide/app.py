@@ -3,7 +3,7 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.model import Status
 from kyc.observability import logger, metrics, tracer
 from kyc.services.conclusion import ConclusionDeps, decide, license_message
@@ -17,8 +17,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def handle(event: dict[str, Any], deps: ConclusionDeps | None = None) -> dict[str, Any]:
+    app_uuid, etag, checks = events.decide(event, "DecideLambdaFunction")
     deps = deps or bootstrap.decide_dependencies()
-    logger.append_keys(app_uuid=event["app_uuid"])
-    status = decide(event["app_uuid"], event["etag"], event["checks"], deps)
+    logger.append_keys(app_uuid=app_uuid)
+    status = decide(app_uuid, etag, checks, deps)
     due = status is Status.AWAITING_LICENSE_VALIDATION
-    return {"status": str(status), "message": license_message(event["app_uuid"]) if due else None}
+    return {"status": str(status), "message": license_message(app_uuid) if due else None}

@@ -3,7 +3,7 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.observability import logger, metrics, tracer
 from kyc.services.documents import DocumentDeps, process_upload
 
@@ -18,10 +18,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def handle(event: dict[str, Any], deps: DocumentDeps | None = None) -> dict[str, Any]:
+    raw_keys = events.s3_keys(event, "DocumentLambdaFunction")  # URL-encoded; the core decodes each once
     deps = deps or bootstrap.document_dependencies()
     results = []
-    for record in event["Records"]:
-        raw_key = record["s3"]["object"]["key"]  # URL-encoded; the core decodes it once
+    for raw_key in raw_keys:
         status = process_upload(raw_key, deps)
         results.append(str(status) if status else NO_UPLOAD)
     return {"statuses": results}

@@ -3,7 +3,7 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.observability import logger, metrics, tracer
 from kyc.services.failure import FailureDeps, record_failure
 
@@ -16,7 +16,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def handle(event: dict[str, Any], deps: FailureDeps | None = None) -> dict[str, Any]:
+    key, etag, step, error = events.failed(event, "RecordErrorLambdaFunction")  # failed: the Catch that led here
     deps = deps or bootstrap.record_error_dependencies()
-    step, failure = next(iter(event["failed"].items()))  # the Catch that led here: {"<state>": {"Error", "Cause"}}
-    status = record_failure(event["key"], event["etag"], step, failure["Error"], deps)
+    status = record_failure(key, etag, step, error, deps)
     return {"status": str(status)}

@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.observability import logger, metrics, tracer
 from kyc.services.workflow_start import StartDeps, start_document_workflow
 
@@ -17,7 +16,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def handle(event: dict[str, Any], deps: StartDeps | None = None) -> dict[str, Any]:
+    key, etag = events.object_created(event, "StartDocumentWorkflowLambdaFunction")
     deps = deps or bootstrap.start_workflow_dependencies()
-    upload = EventBridgeEvent(event).detail["object"]
-    started = start_document_workflow(upload["key"], upload["etag"], deps)
+    started = start_document_workflow(key, etag, deps)
     return {"execution_name": started.execution_name, "started": started.started}

@@ -3,7 +3,7 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.observability import logger, metrics, tracer
 from kyc.services.intake import Claimed, IntakeDeps, unzip
 
@@ -16,11 +16,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def handle(event: dict[str, Any], deps: IntakeDeps | None = None) -> dict[str, Any]:
+    key, _ = events.upload(event, "UnzipLambdaFunction")
     deps = deps or bootstrap.unzip_dependencies()
-    intake = unzip(event["key"], deps)
+    intake = unzip(key, deps)
     if isinstance(intake, Claimed):
         app = intake.record
-        return {"key": event["key"], "app_uuid": app.app_uuid, "etag": app.etag, "checks_due": True, "status": None,
+        return {"key": key, "app_uuid": app.app_uuid, "etag": app.etag, "checks_due": True, "status": None,
                 "members": intake.members}
-    return {"key": event["key"], "app_uuid": intake.app_uuid, "etag": intake.etag, "checks_due": False,
+    return {"key": key, "app_uuid": intake.app_uuid, "etag": intake.etag, "checks_due": False,
             "status": str(intake.status) if intake.status else None, "members": {}}

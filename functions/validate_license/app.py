@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.observability import logger, metrics, tracer
 from kyc.services.validation import BadRequest, parse_body, validate_request
 
@@ -30,4 +30,4 @@ def post_license() -> dict[str, Any] | Response[Any]:
 @tracer.capture_lambda_handler(capture_response=False)  # a response may name the applicant's documents
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return app.resolve(events.http_api(event, "ValidateLicenseLambdaFunction"), context)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from kyc import bootstrap
+from kyc import bootstrap, events
 from kyc.observability import logger, metrics, tracer
 from kyc.services.applicant_record import DetailsRecordDeps, record_stored_details
 
@@ -16,7 +16,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def handle(event: dict[str, Any], deps: DetailsRecordDeps | None = None) -> dict[str, Any]:
+    app_uuid, etag, members = events.task(event, "WriteToDynamoLambdaFunction", ("details",))
     deps = deps or bootstrap.write_to_dynamo_dependencies()
-    logger.append_keys(app_uuid=event["app_uuid"])
-    record_stored_details(event["app_uuid"], event["etag"], event["members"]["details"], deps)
+    logger.append_keys(app_uuid=app_uuid)
+    record_stored_details(app_uuid, etag, members["details"], deps)
     return {}

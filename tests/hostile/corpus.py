@@ -317,7 +317,7 @@ def key_cases() -> list[Case]:
         _key("key-wrong-prefix", f"uploads/{APP}.zip", MUST_BE),
         _key("key-no-prefix", f"{APP}.zip", MUST_BE),
         _key("key-wrong-suffix", f"zipped/{APP}.tar.gz", MUST_BE),
-        _key("key-upper-suffix", f"zipped/{APP}.ZIP", MUST_BE),
+        _key("key-zip-then-suffix", f"zipped/{APP}.zip.bak", MUST_BE),
         _key("key-double-slash", f"zipped//{APP}.zip", MUST_BE),
         _key("key-plus-sign", "zipped/h0st1le%2Bapp.zip", APP_RULE),
         _key("key-newline", "zipped/h0st1le%0Aapp.zip", APP_RULE),
@@ -431,7 +431,8 @@ def name_cases() -> list[Case]:
             "duplicate-member", BUNDLE, "member 4: duplicate of member 2", lambda: bundle_with((selfie, image("PNG")))
         ),
         Case("unexpected-member", BUNDLE, "unexpected name", lambda: bundle_with(("notes.txt", b"hello"))),
-        Case("jpg-extension", BUNDLE, "unexpected name", lambda: bundle_with((f"{APP}_selfie.jpg", image("JPEG")))),
+        Case("jpg-as-second-selfie", BUNDLE, "duplicate of member", lambda: bundle_with((f"{APP}_selfie.jpg", image()))),
+        Case("gif-extension", BUNDLE, "unexpected name", lambda: bundle_with((f"{APP}_selfie.gif", image("GIF")))),
         Case("upper-case-role", BUNDLE, "unexpected name", lambda: bundle_with((f"{APP}_SELFIE.png", image()))),
         Case("homoglyph-name", BUNDLE, "unexpected name", lambda: bundle_with((f"{APP}_self\u0456e.png", image()))),
         Case("another-app-id", BUNDLE, "unexpected name", lambda: make_zip(members(OTHER_APP))),

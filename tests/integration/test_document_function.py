@@ -133,7 +133,10 @@ def test_rekognition_failure_ends_in_error_with_service_error(stack, document_de
     assert item["REASONS"] == ["SERVICE_ERROR"]
     assert len(id_reader.calls) == 1  # the other check still ran
     assert "LICENSE_SELFIE_MATCH" not in item
-    assert [n["Subject"] for n in stack.notifications()] == [f"License photo validation FAILED – {APP}"]
+    assert [n["Subject"] for n in stack.notifications()] == [
+        f"License photo validation ERROR – {APP}",  # an outage is not a failed check
+        f"Application ERROR – {APP}",
+    ]
     assert stack.queued() == []
 
 

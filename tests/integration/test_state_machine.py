@@ -265,9 +265,10 @@ def test_a_check_whose_task_fails_for_good_is_an_error_and_the_other_check_still
     assert (item["APPLICATION_STATUS"], item["REASONS"]) == ("ERROR", ["SERVICE_ERROR"])
     assert item["LICENSE_SELFIE_MATCH_RESULT"]["outcome"] == "ERROR"
     assert item["LICENSE_DETAILS_MATCH"] is True
-    (note,) = workflow.stack.notifications()
-    assert note["Subject"] == f"License photo validation FAILED – {APP}"
+    note, final = workflow.stack.notifications()
+    assert note["Subject"] == f"License photo validation ERROR – {APP}"
     assert "MemoryError" in note["Message"]
+    assert final["Subject"] == f"Application ERROR – {APP}"
     assert workflow.stack.queued() == []
 
 

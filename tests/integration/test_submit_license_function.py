@@ -37,7 +37,9 @@ def test_valid_licence_approves_the_application(stack, submit_deps, validator):
     item = stack.item(APP)
     assert item["APPLICATION_STATUS"] == "APPROVED" and item["LICENSE_VALIDATION"] is True
     assert validator.requests == [{"driver_license_id": "D1234567", "state": "CA"}]
-    assert stack.notifications() == []
+    (note,) = stack.notifications()  # the final status, once
+    assert note["Subject"] == f"Application APPROVED – {APP}"
+    assert "D1234567" not in json.dumps(note)
 
 
 def test_invalid_licence_rejects_and_notifies(stack, submit_deps, validator):
@@ -48,9 +50,11 @@ def test_invalid_licence_rejects_and_notifies(stack, submit_deps, validator):
 
     item = stack.item(APP)
     assert item["APPLICATION_STATUS"] == "REJECTED" and item["REASONS"] == ["LICENSE_INVALID"]
-    (note,) = stack.notifications()
-    assert note["Subject"] == f"License validation by third party FAILED – {APP}"
-    assert "D1234567" not in json.dumps(note)
+    check, final = stack.notifications()
+    assert check["Subject"] == f"License validation by third party FAILED – {APP}"
+    assert final["Subject"] == f"Application REJECTED – {APP}"
+    assert "- License validation by third party (LICENSE_VALIDATION): FAIL (LICENSE_INVALID)" in final["Message"]
+    assert "D1234567" not in json.dumps([check, final])
 
 
 def test_earlier_failed_check_still_rejects_after_validation(stack, submit_deps):
@@ -106,7 +110,9 @@ def test_validator_outage_is_retried_then_recorded_as_error(stack, submit_deps, 
     assert submit.handle(last, LambdaContext(), submit_deps) == {"batchItemFailures": []}
     item = stack.item(APP)
     assert item["APPLICATION_STATUS"] == "ERROR" and item["REASONS"] == ["SERVICE_ERROR"]
-    assert [n["MessageAttributes"]["outcome"]["Value"] for n in stack.notifications()] == ["ERROR"]
+    notes = stack.notifications()
+    assert [n["MessageAttributes"]["outcome"]["Value"] for n in notes] == ["ERROR", "ERROR"]
+    assert notes[-1]["Subject"] == f"Application ERROR – {APP}"
 
 
 def test_the_validator_result_is_written_patiently_rather_than_paid_for_again(stack, submit_deps, validator):

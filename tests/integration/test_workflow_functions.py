@@ -128,10 +128,12 @@ def test_decide_records_a_branch_that_failed_for_good_as_an_error_and_tells_staf
     item = stack.item(APP)
     assert item["REASONS"] == ["SERVICE_ERROR"]
     assert item["LICENSE_DETAILS_MATCH_RESULT"]["detail"] == {"service": "Lambda.ServiceException"}
-    assert item["MARKERS"] == {"document-done", "notified:LICENSE_DETAILS_MATCH"}
-    [note] = stack.notifications()
-    assert note["Subject"] == f"Data validation between license and CSV FAILED – {APP}"
+    assert item["MARKERS"] == {"document-done", "notified:LICENSE_DETAILS_MATCH", "notified:final"}
+    note, final = stack.notifications()
+    assert note["Subject"] == f"Data validation between license and CSV ERROR – {APP}"
     assert "Failed service: Lambda.ServiceException" in note["Message"]
+    assert final["Subject"] == f"Application ERROR – {APP}"
+    assert "Failed service: Lambda.ServiceException" in final["Message"]
 
 
 def test_decide_hands_the_license_message_to_validate_send(stack, ports, faces, id_reader):

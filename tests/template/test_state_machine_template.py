@@ -262,7 +262,7 @@ def test_an_upload_to_zipped_starts_the_workflow_through_the_starter(resources):
     assert rule["EventPattern"] == {
         "source": ["aws.s3"],
         "detail-type": ["Object Created"],
-        "detail": {"bucket": {"name": [{"Ref": "DocumentBucket"}]}, "object": {"key": [{"wildcard": "zipped/*.zip"}]}},
+        "detail": {"bucket": {"name": [{"Ref": "DocumentBucket"}]}, "object": {"key": [{"prefix": "zipped/"}]}},
     }
     [target] = rule["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": ["StartDocumentWorkflowLambdaFunction", "Arn"]}

@@ -84,6 +84,8 @@ def replaced(role: str, data: bytes) -> bytes:
         ("zipped/a-b_C9.zip", "a-b_C9"),
         ("zipped/a%2Db.zip", "a-b"),
         ("zipped/" + "x" * 64 + ".zip", "x" * 64),
+        ("zipped/8d247914.ZIP", "8d247914"),  # phones and file managers upper-case the extension
+        ("zipped/8d247914.Zip", "8d247914"),
     ],
 )
 def test_app_uuid_from_a_valid_key(key, expected):
@@ -196,7 +198,10 @@ def test_more_than_ten_members_is_rejected():
         (f"{APP}_bundle.zip", "nested archive"),
         (f"{APP}_bundle.tar.gz", "nested archive"),
         ("notes.txt", "unexpected name"),
-        (f"{APP}_selfie.jpg", "unexpected name"),
+        (f"{APP}_selfie.jpg", "duplicate of member 2"),  # .jpg names the selfie too
+        (f"{APP}_selfie.gif", "unexpected name"),
+        (f"{APP}_details.png", "unexpected name"),
+        (f"{APP}_selfie", "unexpected name"),
         (f"{APP}_SELFIE.png", "unexpected name"),
         (f"{APP}_extra.png", "unexpected name"),
         ("nul\x01name.png", "control characters"),
@@ -328,6 +333,22 @@ def test_nested_archives_are_rejected_by_magic_bytes(role, payload):
 
 
 # -- images --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["selfie.jpg", "selfie.jpeg", "selfie.JPG", "selfie.PNG"])
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_image_members_may_be_named_png_jpg_or_jpeg_whatever_their_content(name, image_format):
+    entries = members()
+    del entries[f"{APP}_selfie.png"]
+    entries[f"{APP}_{name}"] = image_bytes(image_format)
+    bundle = read_bundle(make_zip(entries), APP)
+    assert image_content_type(bundle.selfie) == f"image/{image_format.lower()}"
+
+
+def test_a_missing_member_is_named_by_its_first_accepted_name():
+    entries = members()
+    del entries[f"{APP}_license.png"]
+    assert rejected(make_zip(entries)).detail == f"missing member '{APP}_license.png'"
 
 
 def test_a_jpeg_named_png_is_accepted():

@@ -8,7 +8,7 @@ import pytest
 from kyc.document_checks import assess_license
 from kyc.faces import FaceBand, decide_face
 from kyc.model import Check, CheckResult, FaceComparison, IdDocument, Outcome, Reason, Status
-from kyc.notifications import application_rejected, check_failed, service_error
+from kyc.notifications import application_rejected, check_failed, final_status, service_error
 
 from tests.unit.builders import APPLICANT, DETAILS, FLOOR, LICENSE
 
@@ -143,3 +143,55 @@ def test_an_errored_check_names_the_service():
     body = check_failed("8d247914", result, Status.ERROR).body
     assert "Failed service: rekognition" in body
     assert "Outcome: ERROR" in body and "beyond its retries" in body
+
+
+# -- the final status ------------------------------------------------------------------------------------------------
+
+
+def final_of_a_review(console_url: str | None = None):
+    face = decide_face(FaceComparison(True, 1, 85.0, 0.0), FaceBand(70.0, 97.5))
+    validation = CheckResult(Check.VALIDATION, Outcome.PASS, (), {"validator_reason": "format"})
+    return final_status(
+        "8d247914", Status.REVIEW, (Reason.FACE_UNCERTAIN, Reason.LICENSE_UNREADABLE),
+        [face, details_failure(), validation], console_url=console_url,
+    )
+
+
+def test_the_final_message_tells_every_check_with_its_reasons_and_explanation():
+    notification = final_of_a_review()
+    body = notification.body
+    assert notification.subject == "Application REVIEW – 8d247914"
+    assert notification.attributes == {"app_uuid": "8d247914", "check": "APPLICATION", "outcome": "REVIEW"}
+    assert "Final status: REVIEW" in body
+    assert f"- License photo validation ({Check.FACE}): UNDECIDED (FACE_UNCERTAIN)" in body
+    assert "Face similarity: 85.0 (pass at >= 97.5, fail below 70)" in body
+    assert f"- Data validation between license and CSV ({Check.DETAILS}): UNDECIDED (LICENSE_UNREADABLE)" in body
+    assert "Fields that could not be read: ADDRESS" in body
+    assert f"- License validation by third party ({Check.VALIDATION}): PASS" in body
+    assert "review the application in the console" in body
+    assert "FAILED" not in notification.subject + body
+
+
+def test_the_final_message_links_the_review_console_or_a_placeholder():
+    assert "Review console: <console URL>/cases/8d247914\n" in final_of_a_review().body
+    linked = final_of_a_review("https://console.example/").body
+    assert "Review console: https://console.example/cases/8d247914\n" in linked
+
+
+def test_an_undecided_check_is_not_called_failed():
+    result = decide_face(FaceComparison(True, 1, 85.0, 0.0), FaceBand(70.0, 97.5))
+    notification = check_failed("8d247914", result, Status.AWAITING_LICENSE_VALIDATION)
+    assert notification.subject == "License photo validation NEEDS REVIEW – 8d247914"
+    assert "FAILED" not in notification.body
+    assert "a message with the final status follows" in notification.body
+
+
+def test_the_final_message_carries_no_applicant_value():
+    mismatch = assess_license(DETAILS, IdDocument(LICENSE), TODAY, 18, FLOOR)
+    notification = final_status("8d247914", Status.REJECTED, mismatch.reasons, [mismatch])
+    text = notification.subject + notification.body + "".join(notification.attributes.values())
+    values = list(DETAILS.values()) + list(APPLICANT.values()) + [reading.text for reading in LICENSE.values()]
+    assert "Fields that do not match: FIRST_NAME, LAST_NAME, DOCUMENT_NUMBER, ADDRESS" in text
+    for value in values:
+        if len(value) > 2:  # a two-letter state code is inside ordinary words (PASS, APPLICATION)
+            assert value not in text, value

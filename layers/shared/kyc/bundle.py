@@ -34,7 +34,7 @@ MAX_RATIO = 100
 CHUNK_BYTES = 64 * 1024
 
 APP_UUID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_KEY_PATTERN = re.compile(r"zipped/([^/]*)\.zip")
+_KEY_PATTERN = re.compile(r"zipped/([^/]*)\.zip", re.IGNORECASE)  # .ZIP and .Zip as phones name them
 _SUPPORTED_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _ARCHIVE_EXTENSIONS = (".zip", ".jar", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".7z", ".rar", ".zst", ".cab")
 _ARCHIVE_MAGIC = (
@@ -53,7 +53,11 @@ _END_RECORD = b"PK\x05\x06"
 _ZIP64_END_RECORD = b"PK\x06\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _LOCAL_HEADER = b"PK\x03\x04"
-_ROLES = {"_details.csv": "details", "_selfie.png": "selfie", "_license.png": "license", "_license_back.png": "back"}
+_ROLES = {"_details": "details", "_selfie": "selfie", "_license": "license", "_license_back": "back"}
+_IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
+MEMBER_EXTENSIONS = {"details": (".csv",), "selfie": _IMAGE_EXTENSIONS, "license": _IMAGE_EXTENSIONS,
+                     "back": _IMAGE_EXTENSIONS}
+"""Each role's accepted name endings (any letter case): an image's type is decided by its content, not its name."""
 _LABELS = {"details": "details CSV", "selfie": "selfie", "license": "licence", "back": "licence back"}
 
 
@@ -73,7 +77,7 @@ class _Member:
 
 
 def app_uuid_from_key(key: str) -> str:
-    """The application id of an upload key (URL-encoded as in S3 events): `zipped/<app_uuid>.zip`."""
+    """The application id of an upload key (URL-encoded as in S3 events): `zipped/<app_uuid>.zip` (any case)."""
     match = _KEY_PATTERN.fullmatch(unquote_plus(key))
     if not match:
         raise _invalid("upload key must be zipped/<app_uuid>.zip")
@@ -155,7 +159,6 @@ def _select_members(infos: list[zipfile.ZipInfo], app_uuid: str) -> dict[str, _M
     """The expected members by role, after every rule on names and entry attributes."""
     if not infos:
         raise _invalid("archive has no members")
-    expected = {app_uuid + suffix: role for suffix, role in _ROLES.items()}
     members: dict[str, _Member] = {}
     for index, info in enumerate(infos, 1):
         name = info.orig_filename
@@ -164,7 +167,7 @@ def _select_members(infos: list[zipfile.ZipInfo], app_uuid: str) -> dict[str, _M
             continue
         if name.lower().endswith(_ARCHIVE_EXTENSIONS):
             raise _invalid(f"member {index}: is a nested archive")
-        role = expected.get(name)
+        role = _role(name, app_uuid)
         if role is None:
             raise _invalid(f"member {index}: unexpected name")
         if role in members:
@@ -173,10 +176,20 @@ def _select_members(infos: list[zipfile.ZipInfo], app_uuid: str) -> dict[str, _M
         if info.compress_type not in _SUPPORTED_COMPRESSION:
             raise _invalid(f"{member.where}: uses an unsupported compression method")
         members[role] = member
-    missing = [repr(name) for name, role in expected.items() if role != "back" and role not in members]
+    missing = [f"'{app_uuid}{stem}{MEMBER_EXTENSIONS[role][0]}'" for stem, role in _ROLES.items()
+               if role != "back" and role not in members]
     if missing:
         raise _invalid("missing member " + ", ".join(missing))
     return members
+
+
+def _role(name: str, app_uuid: str) -> str | None:
+    """The role a member name gives (`<app_uuid>_selfie.jpg` → selfie), or None for any other name."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem.startswith(app_uuid):
+        return None
+    role = _ROLES.get(stem[len(app_uuid):])
+    return role if role and f".{extension.lower()}" in MEMBER_EXTENSIONS[role] else None
 
 
 def _check_entry(info: zipfile.ZipInfo, name: str, where: str) -> None:

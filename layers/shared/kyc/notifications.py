@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status
 
 MAX_SUBJECT_CHARS = 99  # SNS: "less than 100 characters"
 _KNOWN_FIELDS = frozenset(DETAIL_FIELDS) | {"EXPIRATION_DATE"}
-SUBJECTS = {
-    Check.FACE: "License photo validation FAILED",
-    Check.DETAILS: "Data validation between license and CSV FAILED",
-    Check.VALIDATION: "License validation by third party FAILED",
+CHECK_NAMES = {
+    Check.FACE: "License photo validation",
+    Check.DETAILS: "Data validation between license and CSV",
+    Check.VALIDATION: "License validation by third party",
+}
+_OUTCOME_WORDS = {Outcome.FAIL: "FAILED", Outcome.UNDECIDED: "NEEDS REVIEW", Outcome.ERROR: "ERROR"}
+"""A check's subject ends in the lab's FAILED only when the check failed: undecided is not failed."""
+CONSOLE_PLACEHOLDER = "<console URL>"
+FINAL_EFFECT = "notified:final"  # the record's mark of the final-status message: one per attempt
+_NEXT = {
+    Status.APPROVED: "The application is approved: open the account; nothing else is needed.",
+    Status.REJECTED: "The application is rejected. The applicant may submit a corrected bundle under the same id "
+    "(their next attempt); act on the advice below first.",
+    Status.REVIEW: "A check could not be decided: review the application in the console and approve it, reject it "
+    "or request a resubmission.",
+    Status.ERROR: "Processing stopped: fix the cause below, then re-run the application (or have the applicant "
+    "upload again: an upload after ERROR starts the next attempt).",
 }
 _ADVICE = {
     Reason.SELFIE_MISMATCH: "The selfie does not match the license photo: verify the applicant's identity in person "
@@ -58,43 +73,70 @@ def _fields(value: object) -> str:
     return ", ".join(names) if names else "none"
 
 
+def _check_detail(result: CheckResult) -> list[str]:
+    """What a check's detail explains, by names and numbers only: the failed service, the face similarity against
+    its band, the fields that do not match or could not be read."""
+    lines = []
+    if isinstance(service := result.detail.get("service"), str):
+        lines.append(f"Failed service: {_clean(service)}")
+    if result.check is Check.FACE and (face := face_summary(result.detail)):
+        lines.append(f"Face similarity: {face}")
+    if result.check is Check.DETAILS and result.detail:
+        lines.append(f"Fields that do not match: {_fields(result.detail.get('mismatched'))}")
+        lines.append(f"Fields that could not be read: {_fields(result.detail.get('unreadable'))}")
+    return lines
+
+
+def face_summary(detail: dict[str, Any]) -> str:
+    """`91.2 (pass at >= 97.5, fail below 70)`, with the selfie's quality problems; "" without a comparison."""
+    similarity, high, low = (detail.get(key) for key in ("similarity", "pass_threshold", "fail_threshold"))
+    if not isinstance(high, int | float) or not isinstance(low, int | float):
+        return ""
+    shown = f"{similarity:.1f}" if isinstance(similarity, int | float) else "none reported"
+    text = f"{shown} (pass at >= {high:g}, fail below {low:g})"
+    if isinstance(quality := detail.get("quality"), str):
+        text += f"; selfie quality: {_clean(quality)}"
+    return text
+
+
 def check_failed(app_uuid: str, result: CheckResult, status: Status) -> Notification:
-    """The message for one failed (or undecided, or errored) check."""
+    """The message for one check that did not pass (failed, undecided or errored)."""
     app_uuid = _clean(app_uuid)
     lines = [
         f"Application: {app_uuid}",
-        f"Check: {result.check.value} ({SUBJECTS[result.check].removesuffix(' FAILED')})",
+        f"Check: {result.check.value} ({CHECK_NAMES[result.check]})",
         f"Outcome: {result.outcome.value}",
         f"Application status: {status.value}",
         f"Reason codes: {', '.join(result.reasons) or 'none'}",
     ]
-    if isinstance(service := result.detail.get("service"), str):
-        lines.append(f"Failed service: {_clean(service)}")
-    if result.check is Check.DETAILS:
-        lines.append(f"Fields that do not match: {_fields(result.detail.get('mismatched'))}")
-        lines.append(f"Fields that could not be read: {_fields(result.detail.get('unreadable'))}")
+    lines += _check_detail(result)
     lines += ["", "What to do:"] + [f"- {_ADVICE[reason]}" for reason in result.reasons if reason in _ADVICE]
-    lines.append(
-        f"- Open application {app_uuid} in CustomerMetadataTable (REASONS, DETAILS_REPORT) for the full check report."
-    )
+    if not status.terminal:
+        lines.append("- Nothing yet: the other checks are still running; a message with the final status follows.")
     return Notification(
-        subject=_subject(SUBJECTS[result.check], app_uuid),
+        subject=_subject(f"{CHECK_NAMES[result.check]} {_OUTCOME_WORDS.get(result.outcome, 'PASSED')}", app_uuid),
         body="\n".join(lines) + "\n",
         attributes={"app_uuid": app_uuid, "check": result.check.value, "outcome": result.outcome.value},
     )
 
 
-def application_rejected(app_uuid: str, reason: Reason, detail: str) -> Notification:
-    """The message for a bundle rejected before any check (no paid call was made)."""
+def _console(app_uuid: str, console_url: str | None) -> str:
+    return f"Review console: {(console_url or CONSOLE_PLACEHOLDER).rstrip('/')}/cases/{app_uuid}\n"
+
+
+def application_rejected(app_uuid: str, reason: Reason, detail: str, console_url: str | None = None) -> Notification:
+    """The final message of a bundle rejected before any check (no paid call was made)."""
     app_uuid = _clean(app_uuid)
     body = (
         f"Application: {app_uuid}\n"
         f"Application status: {Status.REJECTED.value}\n"
         f"Reason code: {reason.value}\n"
-        f"Detail: {_clean(detail)}\n\n"
+        f"Detail: {_clean(detail)}\n"
+        "Checks: none run (no paid call was made)\n\n"
         "What to do:\n"
         "- The uploaded bundle broke a safety or format rule and was not processed. Ask the applicant to submit "
-        "the application again from the mobile app.\n"
+        "the application again from the mobile app (a new upload under the same id is its next attempt).\n"
+        + _console(app_uuid, console_url)
     )
     return Notification(
         subject=_subject("Application bundle REJECTED", app_uuid),
@@ -131,8 +173,8 @@ def upload_refused(app_uuid: str, status: Status, attempt: int, max_attempts: in
     )
 
 
-def service_error(app_uuid: str, service: str) -> Notification:
-    """The message for an application stopped because a dependency failed beyond its retries."""
+def service_error(app_uuid: str, service: str, console_url: str | None = None) -> Notification:
+    """The final message of an application stopped because a dependency failed beyond its retries."""
     app_uuid = _clean(app_uuid)
     service = _clean(service)
     body = (
@@ -143,6 +185,7 @@ def service_error(app_uuid: str, service: str) -> Notification:
         "What to do:\n"
         f"- {service} failed beyond its retries. Check its health (and the dead-letter queue), then re-run the "
         "application.\n"
+        + _console(app_uuid, console_url)
     )
     return Notification(
         subject=_subject("Application processing ERROR", app_uuid),
@@ -151,8 +194,8 @@ def service_error(app_uuid: str, service: str) -> Notification:
     )
 
 
-def processing_limit(app_uuid: str, step: str) -> Notification:
-    """The message for an application stopped because an invocation hit its time or memory limit."""
+def processing_limit(app_uuid: str, step: str, console_url: str | None = None) -> Notification:
+    """The final message of an application stopped because an invocation hit its time or memory limit."""
     app_uuid = _clean(app_uuid)
     body = (
         f"Application: {app_uuid}\n"
@@ -161,9 +204,50 @@ def processing_limit(app_uuid: str, step: str) -> Notification:
         f"Reason code: {Reason.PROCESSING_LIMIT.value}\n\n"
         "What to do:\n"
         f"- {_ADVICE[Reason.PROCESSING_LIMIT]}\n"
+        + _console(app_uuid, console_url)
     )
     return Notification(
         subject=_subject("Application processing ERROR", app_uuid),
         body=body,
         attributes={"app_uuid": app_uuid, "check": "SERVICE", "outcome": Outcome.ERROR.value},
+    )
+
+
+def final_status(
+    app_uuid: str,
+    status: Status,
+    reasons: Iterable[Reason],
+    results: Iterable[CheckResult],
+    *,
+    detail: str | None = None,
+    console_url: str | None = None,
+) -> Notification:
+    """The one message of an application's final status: every check's outcome and reasons, what to do next, and
+    the review console's link (a placeholder until the console's URL is configured)."""
+    app_uuid = _clean(app_uuid)
+    reasons = tuple(reasons)
+    by_check = {result.check: result for result in results}
+    lines = [
+        f"Application: {app_uuid}",
+        f"Final status: {status.value}",
+        f"Reason codes: {', '.join(reasons) or 'none'}",
+    ]
+    if detail:
+        lines.append(f"Detail: {_clean(detail)}")
+    lines += ["", "Checks:"]
+    for check in Check:
+        result = by_check.get(check)
+        if result is None:
+            lines.append(f"- {CHECK_NAMES[check]} ({check.value}): not run")
+            continue
+        because = f" ({', '.join(result.reasons)})" if result.reasons else ""
+        lines.append(f"- {CHECK_NAMES[check]} ({check.value}): {result.outcome.value}{because}")
+        lines += [f"    {line}" for line in _check_detail(result)]
+    advice = [_ADVICE[reason] for reason in reasons if reason in _ADVICE]
+    lines += ["", "What to do:", f"- {_NEXT.get(status, 'Nothing: the application is still being processed.')}"]
+    lines += [f"- {text}" for text in advice]
+    return Notification(
+        subject=_subject(f"Application {status.value}", app_uuid),
+        body="\n".join(lines) + "\n" + _console(app_uuid, console_url),
+        attributes={"app_uuid": app_uuid, "check": "APPLICATION", "outcome": status.value},
     )

@@ -76,4 +76,8 @@ def test_decide_without_a_result_records_the_service_that_failed(world):
     record = world.applications.read(APP)
     assert record.results[Check.DETAILS].detail == {"service": "States.Timeout"}
     assert record.reasons == (Reason.SERVICE_ERROR,)
-    assert sorted(world.notifier.checks) == sorted([str(Check.FACE), str(Check.DETAILS)])
+    assert sorted(world.notifier.checks) == sorted([str(Check.FACE), str(Check.DETAILS), "APPLICATION"])
+    subject, body, attributes = world.notifier.messages[-1]  # the final status comes last, once
+    assert subject == f"Application ERROR – {APP}" and attributes["outcome"] == "ERROR"
+    assert f"- Data validation between license and CSV ({Check.DETAILS}): ERROR (SERVICE_ERROR)" in body
+    assert f"- License validation by third party ({Check.VALIDATION}): not run" in body

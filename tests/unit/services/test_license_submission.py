@@ -33,6 +33,11 @@ def test_the_recorded_licence_is_validated_and_the_application_approved(awaiting
 
     assert awaiting.validator.requests == [{"driver_license_id": APPLICANT["DOCUMENT_NUMBER"], "state": "CA"}]
     assert awaiting.applications.read(APP).status is Status.APPROVED
+    (subject, body, attributes), = awaiting.notifier.messages  # an approval is told too: the final status, once
+    assert subject == f"Application APPROVED – {APP}"
+    assert attributes == {"app_uuid": APP, "check": "APPLICATION", "outcome": "APPROVED"}
+    assert body.count(": PASS") == 3
+    assert f"Review console: <console URL>/cases/{APP}" in body
 
 
 def test_an_invalid_licence_rejects_and_tells_staff_once(awaiting):
@@ -42,7 +47,8 @@ def test_an_invalid_licence_rejects_and_tells_staff_once(awaiting):
     assert submit_license(LicenseMessage(APP), 2, awaiting.submit()) is Status.REJECTED
 
     assert awaiting.applications.read(APP).reasons == (Reason.LICENSE_INVALID,)
-    assert awaiting.notifier.checks == ["LICENSE_VALIDATION"]
+    assert awaiting.notifier.checks == ["LICENSE_VALIDATION", "APPLICATION"]  # the check, then the final status
+    assert "Final status: REJECTED" in awaiting.notifier.messages[-1][1]
     assert len(awaiting.validator.requests) == 1
 
 

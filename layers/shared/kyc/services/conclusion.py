@@ -22,14 +22,15 @@ class ConclusionDeps:
     applications: Applications
     notifier: Notifier
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    console_url: str | None = None  # the review console's base URL, for the final e-mail's link
 
 
 def conclude(
     app: ApplicationRecord, results: list[CheckResult], deps: ConclusionDeps, queue: LicenseQueue | None
 ) -> Status:
     """Settle the status the results allow, queue the licence when its validation is due (part 1; part 2's state
-    machine sends the message itself), tell staff of every check that did not pass (once each), and mark the
-    document steps done.
+    machine sends the message itself), tell staff of every check that did not pass (once each) and of a final
+    status (once), and mark the document steps done.
 
     The licence is queued before the steps are marked done: a run killed in between queues it again when it is
     retried (SubmitLicense settles a licence once), never not at all.
@@ -45,6 +46,9 @@ def conclude(
         if result.outcome is not Outcome.PASS:
             message = notifications.check_failed(app.app_uuid, result, status)
             notify_once(deps.applications, deps.notifier, app.app_uuid, f"notified:{result.check}", message)
+    if status.terminal:
+        final = notifications.final_status(app.app_uuid, status, reasons, results, console_url=deps.console_url)
+        notify_once(deps.applications, deps.notifier, app.app_uuid, notifications.FINAL_EFFECT, final)
     deps.applications.mark_done(app.app_uuid, DOCUMENTS_DONE)
     return status
 

@@ -28,6 +28,7 @@ class FailureDeps:
     notifier: Notifier
     settings: Settings
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    console_url: str | None = None  # the review console's base URL, for the final e-mail's link
 
 
 def failure_reason(error: str) -> Reason:
@@ -59,8 +60,8 @@ def record_failure(raw_key: str, etag: str, step: str, error: str, deps: Failure
     log_status(app_uuid, Status.ERROR, (reason,))
     where = f"step {step} ({error})"[:MAX_ERROR_CHARS]
     if reason is Reason.PROCESSING_LIMIT:
-        message = notifications.processing_limit(app_uuid, where)
+        message = notifications.processing_limit(app_uuid, where, deps.console_url)
     else:
-        message = notifications.service_error(app_uuid, where)
-    notify_once(apps, deps.notifier, app_uuid, "notified:error", message)
+        message = notifications.service_error(app_uuid, where, deps.console_url)
+    notify_once(apps, deps.notifier, app_uuid, notifications.FINAL_EFFECT, message)
     return Status.ERROR

@@ -33,6 +33,7 @@ class IntakeDeps:
     notifier: Notifier
     settings: Settings
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    console_url: str | None = None  # the review console's base URL, for the final e-mail's link
 
 
 @dataclass(frozen=True)
@@ -171,8 +172,10 @@ def _finish_rejected(record: ApplicationRecord, rejection: Rejection, deps: Inta
             detail=rejection.detail,
         )
     log_status(record.app_uuid, Status.REJECTED, (rejection.reason,))
-    message = notifications.application_rejected(record.app_uuid, rejection.reason, rejection.detail)
-    notify_once(deps.applications, deps.notifier, record.app_uuid, "notified:bundle", message)
+    message = notifications.application_rejected(
+        record.app_uuid, rejection.reason, rejection.detail, deps.console_url
+    )
+    notify_once(deps.applications, deps.notifier, record.app_uuid, notifications.FINAL_EFFECT, message)
     deps.applications.mark_done(record.app_uuid, DOCUMENTS_DONE)
     return Status.REJECTED
 

@@ -44,6 +44,7 @@ class SubmitDeps:
     notifier: Notifier
     settings: Settings
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    console_url: str | None = None  # the review console's base URL, for the final e-mail's link
 
 
 def parse_message(body: str) -> LicenseMessage:
@@ -64,7 +65,7 @@ def parse_message(body: str) -> LicenseMessage:
 
 
 def submit_license(message: LicenseMessage, receive_count: int, deps: SubmitDeps) -> Status:
-    """Validate the recorded licence of an application awaiting it and record the final status."""
+    """Validate the recorded licence of an application awaiting it, record the final status and tell staff."""
     app_uuid, apps = message.app_uuid, deps.applications
     logger.append_keys(app_uuid=app_uuid)
     now = deps.clock()
@@ -79,6 +80,9 @@ def submit_license(message: LicenseMessage, receive_count: int, deps: SubmitDeps
     if validation.outcome is not Outcome.PASS:
         notice = notifications.check_failed(app_uuid, validation, status)
         notify_once(apps, deps.notifier, app_uuid, f"notified:{Check.VALIDATION}", notice)
+    results = [*record.results.values(), validation]
+    final = notifications.final_status(app_uuid, status, reasons, results, console_url=deps.console_url)
+    notify_once(apps, deps.notifier, app_uuid, notifications.FINAL_EFFECT, final)
     return status
 
 
