@@ -33,7 +33,10 @@ from tests.support.bundles import license_fields
 from tests.support.fakes import FakeFaces, FakeIdReader
 
 TABLE = "CustomerMetadataTable"
-CACHED = (get_settings, aws.client, bootstrap.document_dependencies, bootstrap.submit_license_dependencies)
+CACHED = (
+    get_settings, aws.client, bootstrap.document_dependencies, bootstrap.submit_license_dependencies,
+    bootstrap.application_status_dependencies,
+)
 
 
 def _clear_caches() -> None:

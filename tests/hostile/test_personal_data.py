@@ -28,6 +28,7 @@ from tests.support.handlers import LambdaContext, handler_module
 document = handler_module("document")
 submit = handler_module("submit_license")
 validate = handler_module("validate_license")
+application_status = handler_module("application_status")
 
 MARKERS = {  # the applicant's CSV: every value unique and searchable
     "FIRST_NAME": "Qxmarkerfirst",
@@ -104,6 +105,12 @@ class Run:
         event = load_event("api_license_valid.json")
         event["body"] = json.dumps(body)
         return self._call(lambda: validate.lambda_handler(event, LambdaContext()))
+
+    def status_api(self, app: str) -> dict:
+        event = load_event("api_application_status_8d247914.json")
+        event["rawPath"] = event["requestContext"]["http"]["path"] = f"/applications/{app}"
+        event["pathParameters"] = {"app_uuid": app}
+        return self._call(lambda: application_status.lambda_handler(event, LambdaContext()))
 
     def _call(self, invoke: Callable[[], dict]) -> dict:
         try:
@@ -223,6 +230,20 @@ def poison_messages(run: Run) -> int:
     return 0
 
 
+def status_api_answers(run: Run) -> int:
+    """The mobile app's status API on an approved, a rejected, an unknown and a malformed id."""
+    run.upload("pd-status", csv_of(MARKERS))
+    run.submit()
+    run.document_deps.faces.similarity = 5.0
+    run.upload("pd-status-rejected", csv_of(MARKERS))
+    run.submit()
+    assert json.loads(run.status_api("pd-status")["body"])["status"] == "APPROVED"
+    assert json.loads(run.status_api("pd-status-rejected")["body"])["next_step"].startswith("Retake the selfie")
+    assert run.status_api("pd-nobody")["statusCode"] == 404
+    assert run.status_api("not-an-id!")["statusCode"] == 404
+    return 1  # the rejection's face check
+
+
 def validator_requests(run: Run) -> int:
     number = MARKERS["DOCUMENT_NUMBER"]
     assert run.validate({"driver_license_id": number, "state": "CA"})["statusCode"] == 200
@@ -244,6 +265,7 @@ SCENARIOS = [
     headerless_csv_rejected,
     another_bundle_for_the_same_id,
     poison_messages,
+    status_api_answers,
     validator_requests,
 ]
 

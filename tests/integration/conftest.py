@@ -63,7 +63,10 @@ class Stack:
 
 def _forget_cached_settings_and_clients() -> None:
     """Settings and clients are cached per process (as in a warm Lambda); each test has its own stack."""
-    for cached in (get_settings, aws.client, bootstrap.document_dependencies, bootstrap.submit_license_dependencies):
+    for cached in (
+        get_settings, aws.client, bootstrap.document_dependencies, bootstrap.submit_license_dependencies,
+        bootstrap.application_status_dependencies,
+    ):
         cached.cache_clear()
 
 

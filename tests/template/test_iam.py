@@ -260,12 +260,12 @@ def resources_for(resources: dict, function: str, action: str) -> list:
 
 def test_the_derivation_sees_the_lambdas_aws_calls():
     """A check of the reader itself on the code as it stands: the document function reaches every adapter."""
-    assert set(FUNCTIONS.values()) == {"document", "submit_license", "validate_license"} | WORKFLOW_FOLDERS | {
-        "record_dead_letter"
-    }
+    part1 = {"document", "submit_license", "validate_license", "application_status", "record_dead_letter"}
+    assert set(FUNCTIONS.values()) == part1 | WORKFLOW_FOLDERS
     assert "dynamodb:PutItem" in code_actions("document")
     assert "execute-api:Invoke" in code_actions("submit_license")
     assert code_actions("validate_license") == set()
+    assert code_actions("application_status") == {"dynamodb:GetItem"}  # the status API only reads
     assert code_actions("start_workflow") == {"states:StartExecution"}
     assert builder_of(ROOT / "functions/record_dead_letter/app.py") == "record_error_dependencies"
 

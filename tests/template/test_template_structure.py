@@ -272,12 +272,13 @@ def test_every_validator_route_requires_iam_auth(resources):
     assert body["components"]["securitySchemes"]["AWS_IAM"]["x-amazon-apigateway-authtype"] == "awsSigv4"
 
 
-def test_validator_stage_is_throttled_and_logged(resources):
-    [stage] = of_type(resources, "AWS::ApiGatewayV2::Stage").values()
-    assert {"ThrottlingBurstLimit", "ThrottlingRateLimit"} <= set(stage["Properties"]["DefaultRouteSettings"])
-    assert stage["Properties"]["AccessLogSettings"]["DestinationArn"] == {
-        "Fn::GetAtt": ["ValidatorApiAccessLogs", "Arn"]
-    }
+def test_every_api_stage_is_throttled_and_logged_to_its_own_group(resources):
+    stages = {stage["Properties"]["ApiId"]["Ref"]: stage["Properties"]
+              for stage in of_type(resources, "AWS::ApiGatewayV2::Stage").values()}
+    assert set(stages) == {"ValidatorApi", "ApplicationsApi", "ConsoleApi"}
+    for api, stage in stages.items():
+        assert {"ThrottlingBurstLimit", "ThrottlingRateLimit"} <= set(stage["DefaultRouteSettings"])
+        assert stage["AccessLogSettings"]["DestinationArn"] == {"Fn::GetAtt": [f"{api}AccessLogs", "Arn"]}
 
 
 def test_submitter_calls_the_validator_route_it_may_invoke(resources):
@@ -321,6 +322,19 @@ def test_every_other_function_has_a_concurrency_of_its_own(resources):
         "ScalingConfig"]["MaximumConcurrency"]
     assert props(resources, "ValidateLicenseLambdaFunction")["ReservedConcurrentExecutions"] >= mapping[
         "ScalingConfig"]["MaximumConcurrency"]
+    assert props(resources, "ApplicationStatusFunction")["ReservedConcurrentExecutions"] == 10
+
+
+def test_the_status_api_is_iam_authorised_and_throttled(sam_template):
+    api = sam_template["Resources"]["ApplicationsApi"]["Properties"]
+    assert api["Auth"]["DefaultAuthorizer"] == "AWS_IAM"
+    assert api["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 100, "ThrottlingRateLimit": 50}
+    event = sam_template["Resources"]["ApplicationStatusFunction"]["Properties"]["Events"]["Status"]["Properties"]
+    assert (event["Method"], event["Path"]) == ("GET", "/applications/{app_uuid}")
+    assert event["Auth"] == {"Authorizer": "AWS_IAM"}
+    [statement] = sam_template["Resources"]["MobileAppStatusPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == "execute-api:Invoke"
+    assert statement["Resource"]["Fn::Sub"].endswith("/GET/applications/*")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from kyc.settings import Settings, get_settings
 
 if TYPE_CHECKING:
+    from kyc.ports import Applications
     from kyc.services.applicant_record import DetailsRecordDeps
     from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps
     from kyc.services.conclusion import ConclusionDeps
@@ -106,6 +107,14 @@ def console_dependencies() -> ReviewDeps:
         presigner=S3Presigner(settings.bucket),
         face_band=(settings.face_fail_threshold, settings.face_pass_threshold),
     )
+
+
+@_built_once
+def application_status_dependencies() -> Applications:
+    """The status API reads the application record, nothing else."""
+    from kyc.adapters.dynamodb import DynamoApplications
+
+    return DynamoApplications(get_settings().table)
 
 
 def validate_license_dependencies() -> Settings:
