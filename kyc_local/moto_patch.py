@@ -17,6 +17,8 @@ What AWS enforces and moto does not, where it changes outcomes:
   one from a web page of another origin is refused whole (preflights too), so no Origin is ever reflected in CORS;
 - the function behind a signature-checked HTTP API route cannot be invoked through moto's Invoke instead;
 - an UpdateItem that fails (e.g. the item would exceed 400 KB) leaves the item as it was: moto applied part of it.
+moto's Step Functions interpreter signs its own calls (its Lambda tasks, its SQS task) with the key `ak`: its clients
+are made with the stack's key instead, so that they pass the same check as every other caller.
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ from functools import cache
 from typing import Any, Protocol
 from urllib.parse import quote_plus, unquote_plus
 
+import boto3
 import moto.backends as moto_backends
 import moto.s3.notifications as s3_notifications
+import moto.stepfunctions.parser.asl.utils.boto_client as sfn_clients
+from botocore.client import BaseClient
 from moto.awslambda.models import LambdaFunction
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.models import DynamoDBBackend
@@ -62,6 +67,7 @@ _ORIGINALS = {
     "modules": moto_backends.list_of_moto_modules,
     "dispatch": DomainDispatcherApplication.__call__,
     "update_item": DynamoDBBackend.update_item,
+    "sfn_boto3": sfn_clients.boto3,
 }
 _dynamodb_lock = threading.Lock()
 _invoker: Invoker | None = None
@@ -80,6 +86,7 @@ def install(invoker: Invoker, access_key: str) -> None:
     DynamoHandler.call_action = _atomic_dynamodb_call
     Rule.send_to_targets = _send_to_targets
     moto_backends.list_of_moto_modules = _moto_modules
+    sfn_clients.boto3 = _StackSignedBoto3
 
 
 def uninstall() -> None:
@@ -92,6 +99,16 @@ def uninstall() -> None:
     moto_backends.list_of_moto_modules = _ORIGINALS["modules"]
     DomainDispatcherApplication.__call__ = _ORIGINALS["dispatch"]
     DynamoDBBackend.update_item = _ORIGINALS["update_item"]
+    sfn_clients.boto3 = _ORIGINALS["sfn_boto3"]
+
+
+class _StackSignedBoto3:
+    """boto3 as moto's Step Functions interpreter sees it (`boto_client_for`, whichever task calls it): its clients
+    signed with the stack's key instead of `ak`."""
+
+    @staticmethod
+    def client(**options: Any) -> BaseClient:
+        return boto3.client(**{**options, "aws_access_key_id": _access_key, "aws_secret_access_key": "local"})
 
 
 @cache

@@ -23,13 +23,9 @@ APP = "8d247914"  # a bundle that passes every check when there is time to check
 SLOW = "DocumentLambdaFunction=0.4,CompareFacesLambdaFunction=0.6,CompareDetailsLambdaFunction=0.6"
 
 
-PART_2_BLOCKED = pytest.mark.xfail(
-    strict=True, reason="moto's Step Functions interpreter signs with access key 'ak', which kyc_local.moto_patch refuses "
-    "(403, then States.Runtime KeyError('RequestId')): no part-2 execution runs locally until it is let through",
-)
 
 
-@pytest.fixture(scope="module", params=["lambda", pytest.param("stepfunctions", marks=PART_2_BLOCKED)])
+@pytest.fixture(scope="module", params=["lambda", "stepfunctions"])
 def limited(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"limits-{request.param}")
     with pytest.MonkeyPatch.context() as env:
