@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import signal
 import sys
@@ -62,6 +63,7 @@ def _command(args: argparse.Namespace) -> int:
     options = StackOptions(template=args.template, workdir=args.workdir, workflow=args.workflow,
                            parameters=dict(args.param), retry_wait=args.retry_wait, port=args.port,
                            vision=not args.no_vision, faults=args.faults, deliveries=args.deliveries)
+    _keep_files_in_project()
     if args.command == "up":
         return _up(workspace, options, args.json)
     bundles = sorted(SAMPLES.glob("*.zip")) if args.command == "demo" else args.bundles
@@ -202,6 +204,20 @@ def _read_json(source: str | None, default: str) -> Any:
         return json.loads(text)
     except ValueError as error:
         raise ValueError(f"{source} is not JSON: {error}") from None
+
+
+def _keep_files_in_project() -> None:
+    """Nothing written outside the project: the engines' caches and onnxruntime's telemetry storage (read from
+    XDG_CACHE_HOME, else HOME/.cache) go under .cache/, and onnxruntime's telemetry events are turned off."""
+    cache = PROJECT_ROOT / ".cache"
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    os.environ["MPLCONFIGDIR"] = str(cache / "matplotlib")
+    os.environ["NUMBA_CACHE_DIR"] = str(cache / "numba")
+    try:
+        import onnxruntime
+    except ImportError:  # installed without the vision engines
+        return
+    onnxruntime.disable_telemetry_events()
 
 
 def _check(bundles: list[Path], as_json: bool) -> int:
