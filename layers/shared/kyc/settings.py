@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+N = TypeVar("N", int, float)
 
 
 class SettingsError(RuntimeError):
@@ -36,21 +37,13 @@ def _text(value: str) -> str:
     return value.strip()
 
 
-def _number(low: float, high: float) -> Callable[[str], float]:
-    def parse(value: str) -> float:
-        number = float(value)
+def _ranged(convert: Callable[[str], N], low: N, high: N) -> Callable[[str], N]:
+    """A parser of numbers from `low` to `high` (int() refuses '1.5': a whole number stays whole)."""
+
+    def parse(value: str) -> N:
+        number = convert(value)
         if not low <= number <= high:
             raise ValueError(f"must be from {low:g} to {high:g}")
-        return number
-
-    return parse
-
-
-def _whole(low: int, high: int) -> Callable[[str], int]:
-    def parse(value: str) -> int:
-        number = int(value)
-        if not low <= number <= high:
-            raise ValueError(f"must be from {low} to {high}")
         return number
 
     return parse
@@ -79,18 +72,18 @@ class Settings:
     validator_url = Variable("VALIDATOR_URL", _text)
     state_machine_arn = Variable("STATE_MACHINE_ARN", _text)
     region = Variable("AWS_REGION", _text)
-    face_pass_threshold = Variable("FACE_PASS_THRESHOLD", _number(0, 100), "97.5")  # docs/accuracy.md
-    face_fail_threshold = Variable("FACE_FAIL_THRESHOLD", _number(0, 100), "70")
-    confidence_floor = Variable("DETAILS_CONFIDENCE_FLOOR", _number(0, 100), "50")
-    retention_days = Variable("RETENTION_DAYS", _whole(1, 3650), "30")
-    minimum_age = Variable("MINIMUM_AGE", _whole(0, 120), "18")
-    lease_seconds = Variable("LEASE_SECONDS", _whole(1, 3600), "90")
-    max_receives = Variable("MAX_RECEIVES", _whole(1, 1000), "5")
+    face_pass_threshold = Variable("FACE_PASS_THRESHOLD", _ranged(float, 0.0, 100.0), "97.5")  # docs/accuracy.md
+    face_fail_threshold = Variable("FACE_FAIL_THRESHOLD", _ranged(float, 0.0, 100.0), "70")
+    confidence_floor = Variable("DETAILS_CONFIDENCE_FLOOR", _ranged(float, 0.0, 100.0), "50")
+    retention_days = Variable("RETENTION_DAYS", _ranged(int, 1, 3650), "30")
+    minimum_age = Variable("MINIMUM_AGE", _ranged(int, 0, 120), "18")
+    lease_seconds = Variable("LEASE_SECONDS", _ranged(int, 1, 3600), "90")
+    max_receives = Variable("MAX_RECEIVES", _ranged(int, 1, 1000), "5")
     test_mode = Variable("TEST_MODE", _flag, "false")
     revoked_licenses = Variable("REVOKED_LICENSES", _licence_list, "")
-    aws_connect_timeout = Variable("AWS_CONNECT_TIMEOUT", _number(0.1, 60), "3")
-    aws_read_timeout = Variable("AWS_READ_TIMEOUT", _number(0.1, 900), "20")
-    aws_max_attempts = Variable("AWS_MAX_ATTEMPTS", _whole(1, 10), "4")
+    aws_connect_timeout = Variable("AWS_CONNECT_TIMEOUT", _ranged(float, 0.1, 60), "3")
+    aws_read_timeout = Variable("AWS_READ_TIMEOUT", _ranged(float, 0.1, 900), "20")
+    aws_max_attempts = Variable("AWS_MAX_ATTEMPTS", _ranged(int, 1, 10), "4")
 
     def __init__(self, environ: Mapping[str, str]):
         self._values: dict[str, Any] = {}
