@@ -81,7 +81,7 @@ def _check_detail(result: CheckResult) -> list[str]:
         lines.append(f"Failed service: {_clean(service)}")
     if result.check is Check.FACE and (face := face_summary(result.detail)):
         lines.append(f"Face similarity: {face}")
-    if result.check is Check.DETAILS and result.detail:
+    if result.check is Check.DETAILS and ("mismatched" in result.detail or "unreadable" in result.detail):
         lines.append(f"Fields that do not match: {_fields(result.detail.get('mismatched'))}")
         lines.append(f"Fields that could not be read: {_fields(result.detail.get('unreadable'))}")
     return lines
