@@ -20,7 +20,7 @@ import botocore.session
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from kyc_local import moto_patch
+from kyc_local import console, moto_patch
 from kyc_local.api import HttpApiServer
 from kyc_local.dispatch import AsyncInvoker
 from kyc_local.faults import FaultInjector
@@ -115,7 +115,9 @@ class LocalStack:
             _run_executions(self.aws_url, True)
             self._set_environment({})
             self._provision()
-            self._set_environment(self.functions.environment())
+            staff = console.provision(self.client("cognito-idp"), self._apis, self.aws_url, options.region,
+                                      CREDENTIALS, options.stack_name)  # the review console's user pool
+            self._set_environment({**self.functions.environment(), **staff})
             _prepare_default_session()
             if options.faults:
                 self.faults = FaultInjector(options.faults)
@@ -297,7 +299,7 @@ class LocalStack:
             overrides.setdefault("Workflow", WORKFLOWS[options.workflow])
         provisioner = Provisioner(template, overrides, names, options.template.parent, options.region)
         for api in provisioner.http_apis():
-            server = HttpApiServer(api.api_id, api.routes, self.invoke, CREDENTIALS, ACCOUNT, options.host)
+            server = console.make_server(provisioner, api, self.invoke, CREDENTIALS, ACCOUNT, options.host)
             names.local_api_urls[api.logical_id] = self.api_urls[api.logical_id] = server.start()
             self._apis.append(server)
         services = ("iam", "sqs", "sns", "dynamodb", "lambda", "s3", "logs", "stepfunctions", "events")

@@ -388,9 +388,9 @@ def test_the_queue_holds_cases_in_review_and_error_oldest_first(applications):
     claimed(applications, app_uuid="e")
     assert applications.settle("e", Status.ERROR, (Reason.SERVICE_ERROR,), T0 + timedelta(minutes=2, seconds=30))
     claimed(applications, app_uuid="p")  # PROCESSING: not a case
-    queue = applications.queue((Status.REVIEW, Status.ERROR), 10)
+    queue = applications.queued_cases((Status.REVIEW, Status.ERROR), 10)
     assert [entry.app_uuid for entry in queue] == ["a", "b", "e", "c"]
     assert (queue[0].status, queue[0].reasons, queue[0].attempt) == (Status.REVIEW, (Reason.FACE_UNCERTAIN,), 1)
-    assert [entry.app_uuid for entry in applications.queue((Status.REVIEW,), 2)] == ["a", "b"]
+    assert [entry.app_uuid for entry in applications.queued_cases((Status.REVIEW,), 2)] == ["a", "b"]
     assert applications.decide("a", Status.REVIEW, StaffDecision(APPROVED, "rita"), LATER)
-    assert [entry.app_uuid for entry in applications.queue((Status.REVIEW, Status.ERROR), 10)] == ["b", "e", "c"]
+    assert [entry.app_uuid for entry in applications.queued_cases((Status.REVIEW, Status.ERROR), 10)] == ["b", "e", "c"]

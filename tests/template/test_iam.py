@@ -19,7 +19,10 @@ import pytest
 from tests.template.stack import ROOT, as_list, function_role, load, of_type
 
 KYC = ROOT / "layers/shared/kyc"
-ACTION_NAMES = {("textract", "analyze_id"): "AnalyzeID"}  # boto3 names whose IAM action is not plain CamelCase
+ACTION_NAMES = {  # boto3 names whose IAM action is not plain CamelCase
+    ("textract", "analyze_id"): "AnalyzeID",
+    ("s3", "generate_presigned_url"): "GetObject",  # the browser's GET is signed with the function's role
+}
 SERVICE_PREFIXES = {"stepfunctions": "states"}  # boto3 service names whose IAM prefix differs
 READS_S3_AS_CALLER = {"rekognition:CompareFaces", "textract:AnalyzeID"}  # they fetch S3Object with our permissions
 SQS_POLLER = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}  # Lambda's SQS event source
@@ -261,12 +264,15 @@ def resources_for(resources: dict, function: str, action: str) -> list:
 def test_the_derivation_sees_the_lambdas_aws_calls():
     """A check of the reader itself on the code as it stands: the document function reaches every adapter."""
     part1 = {"document", "submit_license", "validate_license", "application_status", "record_dead_letter"}
-    assert set(FUNCTIONS.values()) == part1 | WORKFLOW_FOLDERS
+    assert set(FUNCTIONS.values()) == part1 | WORKFLOW_FOLDERS | {"console"}
     assert "dynamodb:PutItem" in code_actions("document")
     assert "execute-api:Invoke" in code_actions("submit_license")
     assert code_actions("validate_license") == set()
     assert code_actions("application_status") == {"dynamodb:GetItem"}  # the status API only reads
     assert code_actions("start_workflow") == {"states:StartExecution"}
+    # the console reads and decides applications, appends to the audit trail, presigns the evidence
+    assert code_actions("console") == {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query",
+                                       "dynamodb:PutItem", "s3:GetObject"}
     assert builder_of(ROOT / "functions/record_dead_letter/app.py") == "record_error_dependencies"
 
 
@@ -394,3 +400,17 @@ def test_the_layer_keeps_the_models_of_exactly_the_services_the_adapters_call():
     layer = load()["Resources"]["SharedLayer"]
     assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert re.search(r"^build-SharedLayer:", makefile, re.MULTILINE)  # the target `sam build` runs for it
+
+
+
+def test_the_console_reaches_the_queue_index_the_audit_trail_and_the_evidence_only(resources):
+    assert resources_for(resources, "ConsoleFunction", "dynamodb:Query") == [
+        {"Fn::Sub": "${CustomerMetadataTable.Arn}/index/StatusUpdated"}, {"Fn::GetAtt": ["AuditTable", "Arn"]}
+    ]
+    assert resources_for(resources, "ConsoleFunction", "dynamodb:PutItem") == [{"Fn::GetAtt": ["AuditTable", "Arn"]}]
+    assert resources_for(resources, "ConsoleFunction", "dynamodb:UpdateItem") == [
+        {"Fn::GetAtt": ["CustomerMetadataTable", "Arn"]}
+    ]
+    assert resources_for(resources, "ConsoleFunction", "s3:GetObject") == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::documentbucket-${AWS::AccountId}/unzipped/*"}
+    ]

@@ -15,7 +15,7 @@ def test_cfn_lint_is_clean_with_the_serverless_rules():
 def test_sam_transform_leaves_only_cloudformation(cfn):
     kinds = {r["Type"] for r in cfn["Resources"].values()}
     assert not [k for k in kinds if k.startswith("AWS::Serverless::")]
-    assert len(of_type(cfn["Resources"], "AWS::Lambda::Function")) == 5 + 7  # part 1's three, the dead-letter consumer and the status API, part 2's seven
+    assert len(of_type(cfn["Resources"], "AWS::Lambda::Function")) == 5 + 7 + 1  # part 1's three, the status API, the dead-letter consumer; part 2's seven; the review console
 
 
 def test_code_folders_hold_the_handlers(sam_template):

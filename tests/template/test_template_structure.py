@@ -43,7 +43,7 @@ def test_every_bucket_is_encrypted_private_and_tls_only(resources):
 
 def test_every_table_queue_and_topic_is_encrypted_with_the_data_key(resources):
     tables = of_type(resources, "AWS::DynamoDB::Table")
-    assert list(tables) == ["CustomerMetadataTable"]
+    assert list(tables) == ["CustomerMetadataTable", "AuditTable"]
     for table in tables.values():
         assert table["Properties"]["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS",
                                                            "KMSMasterKeyId": DATA_KEY_ARN}
@@ -163,7 +163,13 @@ def test_functions_and_roles_name_the_bucket_literally_so_the_notification_makes
 def test_customer_table_contract(resources):
     table = props(resources, "CustomerMetadataTable")
     assert table["KeySchema"] == [{"AttributeName": "APP_UUID", "KeyType": "HASH"}]
-    assert table["AttributeDefinitions"] == [{"AttributeName": "APP_UUID", "AttributeType": "S"}]
+    assert table["AttributeDefinitions"] == [
+        {"AttributeName": name, "AttributeType": "S"} for name in ("APP_UUID", "APPLICATION_STATUS", "UPDATED_AT")
+    ]
+    (index,) = table["GlobalSecondaryIndexes"]  # the review console's queue (kyc.adapters.dynamodb_schema)
+    assert (index["IndexName"], [key["AttributeName"] for key in index["KeySchema"]]) == (
+        "StatusUpdated", ["APPLICATION_STATUS", "UPDATED_AT"]
+    )
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert table["TimeToLiveSpecification"] == {"AttributeName": "EXPIRES_AT", "Enabled": True}
@@ -402,3 +408,26 @@ def test_outputs_name_every_endpoint(cfn):
     ):
         assert {"Ref": resource} in values
     assert {"Fn::Sub": "https://${ValidatorApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/license"} in values
+
+
+def test_the_audit_table_is_append_only_for_every_principal(resources):
+    table = props(resources, "AuditTable")
+    assert [key["AttributeName"] for key in table["KeySchema"]] == ["CASE_ID", "SEQUENCE"]
+    assert table["DeletionProtectionEnabled"] is True
+    (deny,) = table["ResourcePolicy"]["PolicyDocument"]["Statement"]
+    assert (deny["Effect"], deny["Principal"]) == ("Deny", "*")
+    assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= set(deny["Action"])
+
+
+def test_the_console_routes_are_behind_the_staff_pool_jwt_authorizer_but_the_sign_in(sam_template):
+    api = sam_template["Resources"]["ConsoleApi"]["Properties"]["Auth"]
+    assert api["DefaultAuthorizer"] == "StaffJwt"
+    jwt = api["Authorizers"]["StaffJwt"]["JwtConfiguration"]
+    assert jwt["audience"] == [{"Ref": "StaffUserPoolClient"}]
+    assert jwt["issuer"] == {"Fn::Sub": "https://cognito-idp.${AWS::Region}.amazonaws.com/${StaffUserPool}"}
+    events = sam_template["Resources"]["ConsoleFunction"]["Properties"]["Events"]
+    public = {e["Properties"]["Path"] for e in events.values() if e["Properties"].get("Auth") == {"Authorizer": "NONE"}}
+    assert public == {"/console", "/console/static/{name}"}  # the shell and its script: no data
+    groups = {r["Properties"]["GroupName"] for r in sam_template["Resources"].values()
+              if r["Type"] == "AWS::Cognito::UserPoolGroup"}
+    assert groups == {"reviewer", "senior", "admin", "auditor"}

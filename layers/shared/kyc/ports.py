@@ -200,7 +200,7 @@ class Applications(Protocol):
         """Carry out the pending decision, confirmed by `confirmer`, who must not be its proposer; the decision
         carried out, or None (nothing pending, own proposal, already confirmed)."""
 
-    def queue(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
+    def queued_cases(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
         """The applications in these statuses, least recently updated first, through an index (never a scan)."""
 
 

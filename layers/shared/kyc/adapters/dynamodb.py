@@ -174,7 +174,7 @@ class DynamoApplications:
         )
         return pending.decision if written else None
 
-    def queue(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
+    def queued_cases(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
         entries = []
         for status in statuses:
             response = self._call(

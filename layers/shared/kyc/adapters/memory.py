@@ -170,7 +170,7 @@ class MemoryApplications:
             self.writes += 1
             return pending.decision
 
-    def queue(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
+    def queued_cases(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
         with self._lock:
             records = [entry.record for entry in self._entries.values() if entry.record.status in statuses]
         records.sort(key=lambda record: (record.updated_at, record.app_uuid))

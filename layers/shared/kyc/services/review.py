@@ -73,13 +73,13 @@ class CaseView:
 
 def queue(staff: Staff, deps: ReviewDeps, limit: int = 100) -> list[QueueEntry]:
     staff.require(READING)
-    return deps.applications.queue(QUEUE_STATUSES, limit)
+    return deps.applications.queued_cases(QUEUE_STATUSES, limit)
 
 
 def take_next(staff: Staff, deps: ReviewDeps) -> str | None:
     """The oldest case in the queue, for a member of staff who acts."""
     staff.require(ACTING)
-    entries = deps.applications.queue(QUEUE_STATUSES, 1)
+    entries = deps.applications.queued_cases(QUEUE_STATUSES, 1)
     return entries[0].app_uuid if entries else None
 
 

@@ -1,0 +1,108 @@
+"""The review console end to end in Debian's chromium (Playwright, never a downloaded browser), on the local stack:
+Cognito from moto, the JWT authorizer's checks, the console function, DynamoDB and presigned S3 URLs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from kyc.adapters.dynamodb import DynamoApplications
+from kyc.model import Check, CheckResult, Outcome, Reason, Status
+from kyc.ports import Claim
+
+from kyc_local.console import DEMO_PASSWORD
+from kyc_local.stack import LocalStack, StackOptions
+from tests.support.bundles import APPLICANT, png
+
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="make chromium installs Debian's chromium")
+FIELDS = {"FIRST_NAME": {"match": True, "rule": "name", "confidence": 98.0},
+          "DOCUMENT_NUMBER": {"match": True, "rule": "document_number", "confidence": 99.0},
+          "ZIP_CODE_IN_ADDRESS": {"match": False, "rule": "zip5", "confidence": 97.0}}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with LocalStack(StackOptions(workdir=tmp_path_factory.mktemp("kyc"))) as running:
+        yield running
+
+
+def review_case(stack: LocalStack, app_uuid: str, details_outcome: Outcome = Outcome.PASS) -> None:
+    applications = DynamoApplications(stack.resource("CustomerMetadataTable"), stack.client("dynamodb"))
+    now = datetime.now(UTC) - timedelta(hours=2)
+    applications.claim(Claim(app_uuid, "e1", now, now, now + timedelta(days=30), details=dict(APPLICANT)))
+    face = CheckResult(Check.FACE, Outcome.UNDECIDED, (Reason.FACE_UNCERTAIN,), {"similarity": 91.4})
+    details = CheckResult(Check.DETAILS, details_outcome, (), {"fields": FIELDS})
+    for result in (face, details):
+        assert applications.record_result(app_uuid, "e1", result, now)
+    assert applications.settle(app_uuid, Status.REVIEW, (Reason.FACE_UNCERTAIN,), now, etag="e1")
+    s3 = stack.client("s3")
+    bucket = stack.resource("DocumentBucket")
+    s3.put_object(Bucket=bucket, Key=f"unzipped/{app_uuid}_selfie.png", Body=png((200, 120, 90), (240, 300)))
+    s3.put_object(Bucket=bucket, Key=f"unzipped/{app_uuid}_license.png", Body=png((90, 140, 210), (400, 250)))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def sign_in(browser, url: str, user: str):
+    page = browser.new_page()
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    page.goto(f"{url}/console")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form#signin button")
+    page.wait_for_selector("table#queue")
+    return page, seen
+
+
+def test_a_reviewer_signs_in_opens_a_case_with_its_evidence_and_decides(stack, browser):
+    review_case(stack, "case0001")
+    review_case(stack, "case0002", details_outcome=Outcome.FAIL)
+    url = stack.api_urls["ConsoleApi"]
+    page, seen = sign_in(browser, url, "rita")
+    assert page.locator("a[href='/console/cases/case0001']").count() == 1
+
+    page.click("a[href='/console/cases/case0001']")
+    page.wait_for_selector("table#fields")
+    page.wait_for_function("document.getElementById('selfie').naturalWidth > 0 "
+                           "&& document.getElementById('licence').naturalWidth > 0")  # both images loaded
+    assert "ZIP_CODE_IN_ADDRESS" in page.inner_text("table#fields") and "91.4" in page.inner_text("#face")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
+    page.fill("form[action$='/approve'] input[name=note]", "face checked by eye")
+    page.click("form[action$='/approve'] button")
+    page.wait_for_selector("text=Decision recorded.")
+    assert page.inner_text("#status") == "APPROVED"
+    assert "rita approve REVIEW → APPROVED" in page.inner_text("#timeline")
+
+    for url_seen in seen:  # no personal value in any address the browser used
+        assert [value for value in APPLICANT.values() if len(value) > 3 and value in url_seen] == []
+
+
+def test_without_a_verified_token_the_console_routes_answer_401(stack):
+    import urllib.error
+    import urllib.request
+
+    url = stack.api_urls["ConsoleApi"]
+    for headers in ({}, {"Authorization": "Bearer not.a.token"}):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(f"{url}/console/queue", headers=headers))
+        assert refused.value.code == 401
+
+
+def teardown_module() -> None:
+    shutil.rmtree(ARTIFACTS / "tmp", ignore_errors=True)
