@@ -48,7 +48,7 @@ class Case:
     name: str
     reason: Reason
     detail: str  # a fragment the rejection detail must contain
-    build: Callable[[], bytes | None]  # the stored upload; None: the key names no object
+    build: Callable[[], bytes]  # the stored upload
     key: str = f"zipped/{APP}.zip"  # URL-encoded, as in the S3 event
     planted: tuple[str, ...] = ()  # values of the case's own that must never be echoed
 
@@ -322,7 +322,6 @@ def key_cases() -> list[Case]:
         _key("key-plus-sign", "zipped/h0st1le%2Bapp.zip", APP_RULE),
         _key("key-newline", "zipped/h0st1le%0Aapp.zip", APP_RULE),
         _key("key-percent-literal", "zipped/h0st1le%25app.zip", APP_RULE),
-        Case("key-object-gone", BUNDLE, "no longer exists", lambda: None),
     ]
 
 
@@ -855,12 +854,11 @@ def write(folder: Path) -> None:
     manifest = []
     for case in cases():
         body = case.build()
-        if body is not None:
-            (folder / f"{case.name}.zip").write_bytes(body)
+        (folder / f"{case.name}.zip").write_bytes(body)
         manifest.append(
             {
                 "name": case.name,
-                "file": None if body is None else f"{case.name}.zip",
+                "file": f"{case.name}.zip",
                 "key": case.key,
                 "reason": str(case.reason),
                 "detail": case.detail,

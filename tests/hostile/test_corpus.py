@@ -31,10 +31,7 @@ def test_the_corpus_has_at_least_fifty_cases_of_every_reason():
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_hostile_upload_is_rejected_once_before_any_paid_call(case: Case, shared_stack, shared_deps):
     stack, faces, id_reader = shared_stack, shared_deps.faces, shared_deps.id_reader
-    body = case.build()
-    if body is not None:
-        stack.s3.put_object(Bucket=BUCKET, Key=case.object_key, Body=body)
-    del body
+    stack.s3.put_object(Bucket=BUCKET, Key=case.object_key, Body=case.build())
     event = s3_event(case.key)
 
     with log_lines() as logs, measured() as memory:

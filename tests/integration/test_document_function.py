@@ -383,3 +383,12 @@ def test_the_last_result_is_written_as_patiently(stack, document_deps, faces):
     assert len(faces.calls) == 1
     assert stack.item(APP)["LICENSE_SELFIE_MATCH"] is True
 
+
+def test_an_event_for_an_object_that_does_not_exist_records_nothing(stack, document_deps, faces):
+    """A replayed test event, or `sam local invoke` run before the upload: nothing is recorded and the id stays free."""
+    assert document.handle(EVENT, document_deps) == {"statuses": ["NO_UPLOAD"]}
+    assert stack.item(APP) is None and stack.notifications() == []
+
+    stack.upload(APP, bundle(APP))
+    assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
+    assert len(faces.calls) == 1
