@@ -7,11 +7,12 @@ import json
 import pytest
 from kyc.guidance import next_step
 from kyc.lifecycle import MAX_ATTEMPTS
-from kyc.model import Reason, Status
+from kyc.model import Check, CheckResult, Outcome, Reason, Status
+from kyc.ports import StaffDecision
 from kyc.services.documents import process_upload
 from kyc.services.status import UnknownApplication, application_status
 
-from tests.support.bundles import APPLICANT
+from tests.support.bundles import APPLICANT, bundle
 from tests.unit.services.conftest import APP, KEY
 
 
@@ -57,3 +58,22 @@ def test_an_unknown_or_impossible_id_is_unknown(world, app_uuid):
 )
 def test_the_next_step_follows_the_status_its_first_reason_and_the_attempts_left(status, reasons, attempt, step):
     assert next_step(status, reasons, attempt).startswith(step)
+
+
+def test_a_resubmission_request_tells_the_applicant_staff_s_words_and_reopens_the_application(world):
+    world.faces.similarity = 85.0  # inside the review band
+    world.upload()
+    process_upload(KEY, world.documents())
+    world.applications.settle_validation(APP, CheckResult(Check.VALIDATION, Outcome.PASS), Status.REVIEW,
+                                         (Reason.FACE_UNCERTAIN,), world.now)
+    words = "Please retake the selfie without sunglasses."
+    decision = StaffDecision(Status.RESUBMISSION_REQUESTED, "rita", applicant_message=words)
+    assert world.applications.decide(APP, Status.REVIEW, decision, world.now)
+
+    answer = application_status(APP, world.applications)
+
+    assert (answer["status"], answer["next_step"]) == ("RESUBMISSION_REQUESTED", words)
+    world.upload(bundle(APP, {**APPLICANT, "CITY_IN_ADDRESS": "Davis"}))
+    process_upload(KEY, world.documents())
+    answer = application_status(APP, world.applications)
+    assert answer["attempt"] == 2 and answer["next_step"] != words

@@ -16,7 +16,8 @@ class UnknownApplication(Exception):
 
 
 def application_status(app_uuid: str, applications: Applications) -> dict[str, Any]:
-    """The status, reason codes, attempt and the applicant's next step of one application."""
+    """The status, reason codes, attempt and the applicant's next step of one application: staff's own words when they
+    asked for a resubmission, else the step its status and reasons call for."""
     if not _APP_UUID.fullmatch(app_uuid):
         raise UnknownApplication
     record = applications.read(app_uuid)
@@ -27,6 +28,6 @@ def application_status(app_uuid: str, applications: Applications) -> dict[str, A
         "status": str(record.status),
         "reasons": [str(reason) for reason in record.reasons],
         "attempt": record.attempt,
-        "next_step": next_step(record.status, record.reasons, record.attempt),
+        "next_step": record.applicant_message or next_step(record.status, record.reasons, record.attempt),
         "updated_at": record.updated_at,
     }
