@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,7 @@ from kyc.model import Check, CheckResult, Outcome, ServiceFailure, Status
 from kyc.ports import Claim
 from kyc.services.documents import ApplicationBusy
 from kyc.services.records import DOCUMENTS_DONE
+from kyc.settings import Settings
 
 from tests.integration.conftest import BUCKET, load_event
 from tests.support.bundles import APPLICANT, bundle, license_fields
@@ -392,3 +394,13 @@ def test_an_event_for_an_object_that_does_not_exist_records_nothing(stack, docum
     stack.upload(APP, bundle(APP))
     assert document.handle(EVENT, document_deps) == {"statuses": ["AWAITING_LICENSE_VALIDATION"]}
     assert len(faces.calls) == 1
+
+
+def test_staff_e_mails_link_the_case_in_the_review_console(stack, document_deps):
+    document_deps.settings = Settings({**os.environ, "CONSOLE_URL": "https://console.example/console"})
+    stack.upload(APP, bundle(APP, extra={"../x": b"x"}))  # refused: its final e-mail at once
+
+    assert document.handle(EVENT, document_deps) == {"statuses": ["REJECTED"]}
+
+    (note,) = stack.notifications()
+    assert f"Review console: https://console.example/console/cases/{APP}" in note["Message"]

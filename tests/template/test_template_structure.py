@@ -431,3 +431,12 @@ def test_the_console_routes_are_behind_the_staff_pool_jwt_authorizer_but_the_sig
     groups = {r["Properties"]["GroupName"] for r in sam_template["Resources"].values()
               if r["Type"] == "AWS::Cognito::UserPoolGroup"}
     assert groups == {"reviewer", "senior", "admin", "auditor"}
+
+
+def test_every_function_that_tells_staff_links_the_review_console(resources):
+    telling = {name for name, resource in of_type(resources, "AWS::Lambda::Function").items()
+               if "NOTIFICATION_TOPIC_ARN" in resource["Properties"].get("Environment", {}).get("Variables", {})}
+    assert len(telling) == 6
+    for name in telling:
+        url = props(resources, name)["Environment"]["Variables"]["CONSOLE_URL"]
+        assert url == {"Fn::Sub": "https://${ConsoleApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/console"}

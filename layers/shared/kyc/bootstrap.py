@@ -89,6 +89,7 @@ def submit_license_dependencies() -> SubmitDeps:
         validator=HttpLicenseValidator(settings.validator_url, settings.region),
         notifier=SnsNotifier(settings.topic_arn),
         settings=settings,
+        console_url=settings.console_url or None,
     )
 
 
@@ -146,6 +147,7 @@ def unzip_dependencies() -> IntakeDeps:
         applications=DynamoApplications(settings.table),
         notifier=SnsNotifier(settings.topic_arn),
         settings=settings,
+        console_url=settings.console_url or None,
     )
 
 
@@ -190,7 +192,11 @@ def decide_dependencies() -> ConclusionDeps:
     from kyc.services.conclusion import ConclusionDeps
 
     settings = get_settings()
-    return ConclusionDeps(applications=DynamoApplications(settings.table), notifier=SnsNotifier(settings.topic_arn))
+    return ConclusionDeps(
+        applications=DynamoApplications(settings.table),
+        notifier=SnsNotifier(settings.topic_arn),
+        console_url=settings.console_url or None,
+    )
 
 
 @_built_once
@@ -202,4 +208,7 @@ def record_error_dependencies() -> FailureDeps:
 
     settings = get_settings()
     notifier = SnsNotifier(settings.topic_arn, client("sns"))  # every call tells staff: its client belongs to init
-    return FailureDeps(applications=DynamoApplications(settings.table), notifier=notifier, settings=settings)
+    return FailureDeps(
+        applications=DynamoApplications(settings.table), notifier=notifier, settings=settings,
+        console_url=settings.console_url or None,
+    )

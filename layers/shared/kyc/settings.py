@@ -67,6 +67,7 @@ class Settings:
     table = Variable("CUSTOMER_TABLE", _text)
     audit_table = Variable("AUDIT_TABLE", _text)  # the review console's append-only audit trail
     console_client_id = Variable("CONSOLE_CLIENT_ID", _text)  # the staff user pool's app client
+    console_url = Variable("CONSOLE_URL", str.strip, "")  # the review console, linked from staff e-mails ("": none)
     topic_arn = Variable("NOTIFICATION_TOPIC_ARN", _text)
     queue_url = Variable("LICENSE_QUEUE_URL", _text)
     validator_url = Variable("VALIDATOR_URL", _text)

@@ -36,7 +36,8 @@ def process_upload(raw_key: str, deps: DocumentDeps) -> Status | None:
     """Run one upload (its S3 key as the event gives it, URL-encoded) to a recorded status; None when the upload does
     not exist (nothing is recorded)."""
     apps, clock, settings = deps.applications, deps.clock, deps.settings
-    intake_deps = IntakeDeps(deps.store, apps, deps.notifier, settings, clock)
+    console_url = settings.console_url or None
+    intake_deps = IntakeDeps(deps.store, apps, deps.notifier, settings, clock, console_url)
     intake = unzip(raw_key, intake_deps)
     if isinstance(intake, Settled):
         return intake.status
@@ -48,7 +49,7 @@ def process_upload(raw_key: str, deps: DocumentDeps) -> Status | None:
             FaceCheckDeps(applications=apps, settings=settings, clock=clock, faces=deps.faces),
             DetailsCheckDeps(applications=apps, settings=settings, clock=clock, id_reader=deps.id_reader),
         )
-        return conclude(app, results, ConclusionDeps(apps, deps.notifier, clock), deps.queue)
+        return conclude(app, results, ConclusionDeps(apps, deps.notifier, clock, console_url), deps.queue)
     except Exception:
         release_lease(app.app_uuid, app.etag, intake_deps)
         raise
