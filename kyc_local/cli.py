@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TextIO
 
-from kyc_local import triggers
+from kyc_local import console, triggers
 from kyc_local.check import check_file
 from kyc_local.check import render as render_check
 from kyc_local.check import render_json as render_check_json
@@ -331,6 +331,7 @@ def _endpoints(stack: LocalStack, workspace: Workspace) -> str:
         f"  AWS endpoint (moto)   {stack.aws_url}   region {stack.options.region}, credentials testing/testing",
         f"  vision endpoint       {stack.meter.url if stack.meter else '-'}   (Rekognition, Textract)",
         *[f"  HTTP API {name:<12} {url}" for name, url in stack.api_urls.items()],
+        *([f"  {console.sign_in_help(stack.api_urls['ConsoleApi'])}"] if "ConsoleApi" in stack.api_urls else []),
         f"  outbox (e-mails)      {stack.outbox_folder}",
         f"  function logs         {workspace.log_file}",
         "",

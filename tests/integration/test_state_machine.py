@@ -301,3 +301,17 @@ def test_a_new_bundle_for_the_same_application_is_refused_without_paying(workflo
 
 def s3_keys(stack) -> set[str]:
     return {o["Key"] for o in stack.s3.list_objects_v2(Bucket=BUCKET, Prefix="unzipped/")["Contents"]}
+
+
+def test_the_lab_s_input_fails_the_execution_with_what_was_wrong_and_records_nothing(workflow):
+    """The lab started its state machine with the S3 event itself; this one is started with {key, etag}."""
+    sfn = workflow.sfn
+    arn = sfn.start_execution(stateMachineArn=workflow.state_machine_arn, name="lab-input",
+                              input=json.dumps(load_event("eventbridge_object_created_8d247914.json")))["executionArn"]
+
+    execution = wait(sfn, arn)
+
+    assert (execution["status"], execution["error"]) == ("FAILED", "MalformedInput")
+    assert '{"key": "zipped/<app_uuid>.zip"' in execution["cause"] and "nothing was recorded" in execution["cause"]
+    assert workflow.stack.item(APP) is None and workflow.stack.notifications() == []
+    assert workflow.invoker.calls == []

@@ -113,7 +113,8 @@ def test_every_transition_names_a_state_of_its_scope_and_every_state_is_reached(
 
 def test_the_lab_states_run_in_order():
     states = DEFINITION["States"]
-    assert DEFINITION["StartAt"] == "Unzip"
+    assert DEFINITION["StartAt"] == "CheckInput"
+    assert states["CheckInput"]["Choices"][0]["Next"] == "Unzip" and states["CheckInput"]["Default"] == "MalformedInput"
     assert states["ChecksDue"]["Choices"][0]["Next"] == "WriteToDynamo"
     assert states["WriteToDynamo"]["Next"] == "PerformChecks"
     assert [b["StartAt"] for b in states["PerformChecks"]["Branches"]] == ["CompareFaces", "CompareDetails"]
