@@ -26,10 +26,18 @@ CALIBRATION_FILES := insightface-2.1/insightface/data/images/Tom_Hanks_54745.png
 
 install: $(VENV)/.installed
 
+# Everything: the tests, lint, the sample generator and the benches.
 $(VENV)/.installed: pyproject.toml layers/shared/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,local]'
+	$(BIN)/pip install --quiet -e '.[dev,local,samples]'
+	touch $@
+
+# What `make demo` needs: the local runtime and its engines, none of the test or generator tools.
+$(VENV)/.installed-demo: pyproject.toml layers/shared/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[local]'
 	touch $@
 
 # Real face photos that ship inside the face-recognition sdist (tests/test_images), for the sample generator
@@ -61,7 +69,7 @@ $(CHECKOV_VENV)/.installed:
 chromium:
 	@test -x /usr/lib/chromium/chromium || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 
-demo: install
+demo: $(VENV)/.installed-demo
 	$(BIN)/kyc demo
 
 test: install photos checkov chromium
