@@ -1,5 +1,6 @@
-"""Lab-size application bundles for the benchmarks: a 1920×1080 JPEG photo of the licence front and a 900×1200
-JPEG selfie with the details CSV (no back page, like the lab's bundles), in a fixed mix of expected outcomes.
+"""Lab-size application bundles for the benchmarks: a 1920×1080 photo of the licence front (JPEG, or PNG as the
+lab's own bundles send it) and a 900×1200 JPEG selfie with the details CSV (no back page, like the lab's bundles), in
+a fixed mix of expected outcomes.
 
 Generated once per day and generator version into .cache/bench/ (several processes in parallel), then read back.
 """
@@ -56,13 +57,13 @@ class Bundle:
         return self.path.read_bytes()
 
 
-def bundles(count: int, today: date | None = None, workers: int = 2) -> list[Bundle]:
+def bundles(count: int, today: date | None = None, workers: int = 2, shot_format: str = "JPEG") -> list[Bundle]:
     """`count` bundles (ids `bench-0000-<kind>`, …), generated where not cached yet."""
     today = today or date.today()
-    folder = CACHE / f"{today.isoformat()}-{_generator_version()}"
+    folder = CACHE / f"{today.isoformat()}-{_generator_version()}-{shot_format.lower()}"
     folder.mkdir(parents=True, exist_ok=True)
     wanted = [_bundle(index, folder) for index in range(count)]
-    missing = [(bundle.app_uuid, index, today, bundle.path) for index, bundle in enumerate(wanted)
+    missing = [(bundle.app_uuid, index, today, bundle.path, shot_format) for index, bundle in enumerate(wanted)
                if not bundle.path.exists()]
     if missing:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -76,14 +77,14 @@ def _bundle(index: int, folder: Path) -> Bundle:
     return Bundle(app_uuid, kind, folder / f"{app_uuid}.zip")
 
 
-def _write(app_uuid: str, index: int, today: date, path: Path) -> None:
+def _write(app_uuid: str, index: int, today: date, path: Path, shot_format: str) -> None:
     kind = MIX[index % len(MIX)]
     options = dict(kind.options)
     if "csv_changes" in options:
         options["csv_changes"] = dict(options["csv_changes"])
     body = generator.make_application(
         app_uuid, random.Random(f"bench-{index}"), state=STATE_LAYOUTS[index % len(STATE_LAYOUTS)], today=today,
-        selfie_photo=kind.selfie, license_photo=kind.license, with_back=False, **options,
+        selfie_photo=kind.selfie, license_photo=kind.license, with_back=False, shot_format=shot_format, **options,
     )
     partial = path.with_suffix(".part")
     partial.write_bytes(body)

@@ -91,16 +91,18 @@ def make_application(
     invalid_number: bool = False,
     photographed: bool = True,
     with_back: bool = True,
+    shot_format: str = "JPEG",
 ) -> bytes:
     """One application's zip. Photos by PHOTOS name (the holder's sex then follows the licence photo) or as images.
-    `csv_changes` overrides CSV fields; `photographed` gives 1920×1080 JPEG camera shots instead of flat PNG cards."""
+    `csv_changes` overrides CSV fields; `photographed` gives 1920×1080 camera shots (`shot_format` JPEG, or PNG as the
+    lab's own bundles send them) instead of flat PNG cards."""
     sex = (PHOTOS[license_photo].sex or None) if isinstance(license_photo, str) else None
     identity = applicant(
         rng, state, today, sex=sex, expired=expired, underage=underage, invalid_number=invalid_number
     )
     return application_zip(
         app_uuid, identity, rng, selfie_photo=selfie_photo, license_photo=license_photo, csv_changes=csv_changes,
-        photographed=photographed, with_back=with_back,
+        photographed=photographed, with_back=with_back, shot_format=shot_format,
     )
 
 
@@ -114,13 +116,14 @@ def application_zip(
     csv_changes: dict[str, str] | None = None,
     photographed: bool = True,
     with_back: bool = True,
+    shot_format: str = "JPEG",
 ) -> bytes:
     """The zip for a given licence holder (see make_application)."""
     selfie = encode(selfie_from(_photo(selfie_photo), rng), "JPEG")
     front = render_front(identity, _photo(license_photo), rng)
     back = render_back(identity) if with_back else None
     if photographed:
-        license_bytes = encode(photograph(front, rng), "JPEG")
+        license_bytes = encode(photograph(front, rng), shot_format)
         back_bytes = encode(readable_shot(back, identity, rng), "JPEG") if back else None
     else:
         license_bytes = encode(front, "PNG")
