@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kyc.license_rules import LICENSE_FORMATS
+
 from kyc_local.vision.fields import parse_date
 from kyc_local.vision.ocr import Word
 
@@ -55,6 +57,12 @@ def _is_name(text: str) -> bool:
 
 def has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
+
+
+def _letters_only_number(compact: str) -> bool:
+    """A licence number without a digit (New York's eight letters) counts only where some state's format allows it."""
+    key = compact.upper()
+    return key.isalpha() and any(pattern.fullmatch(key) for pattern in LICENSE_FORMATS.values())
 
 
 def _code(text: str) -> bool:
@@ -313,7 +321,8 @@ def plausible(label: str, text: str) -> bool:
         return _is_date(text)
     if label in {"4d", "5"}:
         compact = re.sub(r"[\s\-]", "", text)
-        return has_digit(compact) and compact.isalnum() and len(compact) >= 4 and not _is_date(text)
+        number_like = has_digit(compact) or _letters_only_number(compact)
+        return number_like and compact.isalnum() and len(compact) >= 4 and not _is_date(text)
     if label == "8":  # a street ('123 MAIN ST') or, under labels printed below, the city line
         return has_digit(text) and any(ch.isalpha() for ch in text)
     if label in {"9", "9a", "12"}:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 
 import numpy as np
+from kyc.matching import document_number_key
 from kyc.states import STATE_NAMES
 from PIL import Image
 
@@ -41,9 +41,10 @@ def expected_fields(person: Identity) -> dict[str, str]:
 
 
 def comparable(field: str, text: str) -> str:
-    """The form in which the core compares a field: licence numbers alphanumeric, ZIP codes on five digits."""
+    """The form in which the core compares a field: licence numbers as kyc.matching keys them, ZIP codes on five
+    digits."""
     if field == "DOCUMENT_NUMBER":
-        return re.sub(r"[^A-Z0-9]", "", text.upper())
+        return document_number_key(text)
     if field == "ZIP_CODE_IN_ADDRESS":
         return text[:5]
     return text

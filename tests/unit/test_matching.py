@@ -80,6 +80,9 @@ CASES = [
     case("DOCUMENT_NUMBER", "D123-4567-8901", "D12345678901", True, id="docnum-dashes"),
     case("DOCUMENT_NUMBER", "d 123 456", "D123456", True, id="docnum-spaces-case"),
     case("DOCUMENT_NUMBER", "99999999", "99999998", False, id="docnum-mismatch"),
+    case("DOCUMENT_NUMBER", "WDLMHT0WMBB9", "WDLMHTOWMBB9", True, id="docnum-zero-read-as-letter-o"),
+    case("DOCUMENT_NUMBER", "I1250SB8", "1I25OS88", True, id="docnum-look-alikes-folded"),
+    case("DOCUMENT_NUMBER", "WDLMHT0WMBB9", "WDLMHT0WMBB8", False, id="docnum-look-alikes-still-differ-elsewhere"),
     case("DOCUMENT_NUMBER", "99999999", "---", None, id="docnum-licence-no-characters"),
     # date of birth
     case("DATE_OF_BIRTH", "01/07/1973", "01/07/1973", True, normalized="1973-01-07T00:00:00", id="dob-mmddyyyy"),

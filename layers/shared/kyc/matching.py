@@ -167,8 +167,19 @@ def _state(value: str, reading: FieldReading, document: IdDocument, details: Det
     return _equal(state_code(value), state_code(reading.text))
 
 
+_LOOK_ALIKE = str.maketrans("OQDILZSB", "00011258")
+"""Characters a card's font and OCR confuse (O/Q/D and 0, I/L and 1, Z and 2, S and 5, B and 8): a licence number
+read from a photo is compared with them folded, so a 0 read as O is not a mismatch (the validator checks the number
+itself)."""
+
+
+def document_number_key(number: str) -> str:
+    """A licence number as it is compared: letters and digits, upper case, look-alikes folded."""
+    return normalize_license_number(number).translate(_LOOK_ALIKE)
+
+
 def _document_number(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
-    return _equal(normalize_license_number(value), normalize_license_number(reading.text))
+    return _equal(document_number_key(value), document_number_key(reading.text))
 
 
 def _date_of_birth(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
