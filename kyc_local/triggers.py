@@ -82,8 +82,15 @@ def fitting(event: Any, triggers: dict[str, list[Trigger]]) -> list[str]:
         best = max(covered.values(), default=0)
         return [logical for logical, size in covered.items() if size == best]
     route = event.get("routeKey") if kind == "HTTP" else None
+    queue = _queue_name(event) if kind == "SQS" else None
     return [logical for logical, ts in triggers.items()
-            if any(t.kind == kind and (route is None or t.detail == route) for t in ts)]
+            if any(t.kind == kind and (route is None or t.detail == route)
+                   and (queue is None or t.detail.rsplit("-", 1)[-1] in queue) for t in ts)]
+
+
+def _queue_name(event: dict[str, Any]) -> str:
+    """The queue an SQS event's first record came from ('LicenseQueue', or a stack's physical queue name)."""
+    return str(event["Records"][0].get("eventSourceARN", "")).rsplit(":", 1)[-1]
 
 
 def kind_of(event: Any) -> str:

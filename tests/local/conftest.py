@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
@@ -89,6 +90,33 @@ class RunningStack:
                 by_check.setdefault(record["check"], set()).add(record["function_name"])
             by_request.setdefault(record["function_request_id"], set()).add(record["function_name"])
         return by_check, by_request
+
+
+def mailed(stack: RunningStack) -> dict[str, list[str]]:
+    """The outbox's e-mails: their subjects by application, each checked to name its application in the body."""
+    found: dict[str, list[str]] = {}
+    for path in stack.outbox():
+        email = message_from_bytes(path.read_bytes(), policy=policy.default)
+        app_uuid = email["X-SNS-Attribute-app_uuid"]
+        assert app_uuid in email.get_content()
+        found.setdefault(app_uuid, []).append(str(email["Subject"]))
+    return found
+
+
+def mailed_when_complete(stack: RunningStack, expected: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The outbox once every application has at least as many e-mails as `expected` gives it."""
+
+    def complete() -> dict[str, list[str]] | None:
+        mail = mailed(stack)
+        return mail if all(len(mail.get(app, [])) >= len(want) for app, want in expected.items()) else None
+
+    return wait_for(complete, 20, "the e-mails")
+
+
+def expected_mail(app_uuids: list[str]) -> dict[str, list[str]]:
+    """Each failed check's e-mail (the lab's subjects) and one e-mail of the final status, by application."""
+    return {app: sorted([*([SUBJECTS[app]] if app in SUBJECTS else []), f"Application {LAB[app][0]} – {app}"])
+            for app in app_uuids}
 
 
 def upload(stack: RunningStack, app_uuid: str) -> str:

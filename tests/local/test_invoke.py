@@ -32,7 +32,8 @@ def equals(expected: Any) -> Callable[[Any], bool]:
     return lambda response: response == expected
 
 
-# On a stack where UnitTests' 8d247914, 7a135804 and 9c358026 were uploaded and finished (events/ are their replays)
+# On a stack where UnitTests' 8d247914, 7a135804 and 9c358026 were uploaded and finished (events/ are their replays;
+# the part-2 events carry 8d247914.zip's own ETag)
 LAMBDA_WORKFLOW = {
     "s3_put_8d247914.json": ("DocumentLambdaFunction", equals({"statuses": ["APPROVED"]})),
     "s3_put_7a135804.json": ("DocumentLambdaFunction", equals({"statuses": ["REJECTED"]})),
@@ -42,12 +43,15 @@ LAMBDA_WORKFLOW = {
     "api_license_invalid_format.json": ("ValidateLicenseLambdaFunction", api(200, False)),
     "api_license_malformed.json": ("ValidateLicenseLambdaFunction", api(400, None)),
     "api_license_missing_id.json": ("ValidateLicenseLambdaFunction", api(400, None)),
+    "api_application_status_8d247914.json": ("ApplicationStatusFunction", lambda response: (
+        response["statusCode"], json.loads(response["body"])["status"]) == (200, "APPROVED")),
+    "sqs_document_dead_letter_8d247914.json": ("RecordDeadLetterLambdaFunction", equals({"batchItemFailures": []})),
 }
 # On a Step Functions workflow stack where 8d247914 was uploaded and approved
 STEP_FUNCTIONS_WORKFLOW = {
     "eventbridge_object_created_8d247914.json": (
         "StartDocumentWorkflowLambdaFunction",
-        lambda response: response["execution_name"] == "8d247914-b1946ac92492d2347c6235b4d2611184"),
+        lambda response: response["execution_name"] == "8d247914-d70e75a4491a391f9bb35153875a33e5"),
     "sfn_unzip_8d247914.json": ("UnzipLambdaFunction", lambda response: (
         response["checks_due"], response["status"], response["members"]) == (False, "APPROVED", {})),
     "sfn_task_8d247914.json": ("CompareFacesLambdaFunction",
@@ -156,8 +160,8 @@ class TestOnTheLambdaWorkflowStack:
     def test_function_error_prints_the_error_payload_and_exits_non_zero(self, lambda_stack: RunningStack) -> None:
         done, response = kyc_invoke("DocumentLambdaFunction", "-e", "-", workdir=lambda_stack.workdir, stdin="{}")
         assert done.returncode == 1
-        assert (response["errorType"], response["errorMessage"]) == ("KeyError", "'Records'")
-        assert "[ERROR] KeyError: 'Records'" in done.stderr and report(done.stderr)
+        assert response["errorType"] == "MalformedEvent" and "expected" in response["errorMessage"]
+        assert "[ERROR] MalformedEvent" in done.stderr and report(done.stderr)
 
     def test_a_running_stack_is_not_used_with_other_parameters_or_workflow(self, lambda_stack: RunningStack) -> None:
         event = str(EVENTS / "api_license_valid.json")

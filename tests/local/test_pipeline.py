@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from email import message_from_bytes, policy
 
 import pytest
 
@@ -18,10 +17,11 @@ from tests.local.conftest import (
     README_OUTCOMES,
     ROOT,
     SAMPLES,
-    SUBJECTS,
     RunningStack,
+    expected_mail,
     final,
     kyc_up,
+    mailed_when_complete,
     upload,
     wait_for,
 )
@@ -48,20 +48,10 @@ def test_the_lab_bundles_reach_their_outcome(lab: dict[str, Result], app_uuid: s
     assert {check: result.checks[check] for check in checks} == checks
 
 
-def test_failed_checks_are_mailed_to_the_outbox(stack: RunningStack, lab: dict[str, Result]) -> None:
-    def mails() -> dict[str, object]:
-        found = {}
-        for path in stack.outbox():
-            email = message_from_bytes(path.read_bytes(), policy=policy.default)
-            found[email["X-SNS-Attribute-app_uuid"]] = email
-        return found if set(SUBJECTS) <= set(found) else {}
-
-    found = wait_for(mails, 20, "the e-mails")
-    assert "8d247914" not in found
-    for app_uuid, subject in SUBJECTS.items():
-        email = found[app_uuid]
-        assert email["Subject"] == subject
-        assert app_uuid in email.get_content()
+def test_staff_are_mailed_each_failed_check_and_each_final_status(stack: RunningStack, lab: dict[str, Result]) -> None:
+    expected = expected_mail(list(LAB))
+    found = mailed_when_complete(stack, expected)
+    assert {app: sorted(found[app]) for app in LAB} == expected
 
 
 def test_each_log_line_names_the_invocation_that_wrote_it(stack: RunningStack, lab: dict[str, Result]) -> None:
