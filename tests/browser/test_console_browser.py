@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -69,6 +70,13 @@ def sign_in(browser, url: str, user: str):
     return page, seen
 
 
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
 def test_a_reviewer_signs_in_opens_a_case_with_its_evidence_and_decides(stack, browser):
     review_case(stack, "case0001")
     review_case(stack, "case0002", details_outcome=Outcome.FAIL)
@@ -78,8 +86,8 @@ def test_a_reviewer_signs_in_opens_a_case_with_its_evidence_and_decides(stack, b
 
     page.click("a[href='/console/cases/case0001']")
     page.wait_for_selector("table#fields")
-    page.wait_for_function("document.getElementById('selfie').naturalWidth > 0 "
-                           "&& document.getElementById('licence').naturalWidth > 0")  # both images loaded
+    loaded = "img => img.complete && img.naturalWidth > 0"  # a function, not a string eval'd in the page (the CSP)
+    wait_until(lambda: all(page.locator(image).evaluate(loaded) for image in ("#selfie", "#licence")))
     assert "ZIP_CODE_IN_ADDRESS" in page.inner_text("table#fields") and "91.4" in page.inner_text("#face")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "case-page.png"), full_page=True)
