@@ -31,9 +31,6 @@ from kyc_local.vision.ocr import Word
 INFERRED = 0.85  # confidence factor for a field found by layout instead of by its label
 _AS_LETTER = str.maketrans("105826", "IOSBZG")  # OCR look-alikes, for licence numbers that miss their format
 _AS_DIGIT = str.maketrans("OIQDSBZGL", "010058261")
-_LOOK_ALIKE = dict(zip("1I0O5S8B2Z6G", "I1O0S5B8Z2G6"))
-SURE = 99.0  # OCR confidence at which a licence number's look-alike characters are taken as read
-AMBIGUOUS = 0.45  # confidence factor, below the core's floor, for a less sure number its format cannot settle
 SUFFIXES = {"JR", "SR", "II", "III", "IV", "V"}
 
 _STREET_WORDS = {
@@ -290,20 +287,12 @@ def _repair_number(readings: dict[str, Reading]) -> None:
         return
     compact = re.sub(r"[^A-Z0-9]", "", number.text)
     if LICENSE_FORMATS[code].fullmatch(compact):
-        if number.confidence < SURE and _ambiguous(compact, LICENSE_FORMATS[code]):
-            readings["DOCUMENT_NUMBER"] = Reading(number.text, round(number.confidence * AMBIGUOUS, 2))
-        return
+        return  # look-alikes its format cannot settle do not matter: the core compares numbers with them folded
     for letters in range(4):
         guess = compact[:letters].translate(_AS_LETTER) + compact[letters:].translate(_AS_DIGIT)
         if LICENSE_FORMATS[code].fullmatch(guess):
             readings["DOCUMENT_NUMBER"] = Reading(guess, round(number.confidence * INFERRED, 2))
             return
-
-
-def _ambiguous(number: str, pattern: re.Pattern[str]) -> bool:
-    """Whether reading one look-alike character the other way ('1' as 'I', '0' as 'O') also fits the format."""
-    return any(pattern.fullmatch(number[:at] + _LOOK_ALIKE[char] + number[at + 1:])
-               for at, char in enumerate(number) if char in _LOOK_ALIKE)
 
 
 def _infer_number(loose: list[list[Token]], readings: dict[str, Reading]) -> None:
