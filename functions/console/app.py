@@ -61,6 +61,16 @@ def case(app_uuid: str) -> Response[str]:
     return _signed_in(lambda staff, csrf, now: _case(staff, app_uuid, csrf, now))
 
 
+@app.get("/console/cases/<app_uuid>/trail/<form>")
+def trail(app_uuid: str, form: str) -> Response[str]:
+    def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:
+        content_type, body = review.export_trail(staff, app_uuid, form, bootstrap.console_dependencies(), now)
+        headers = {**console_session.headers(), "Content-Disposition": f'attachment; filename="{app_uuid}-trail.{form}"'}
+        return Response(200, content_type, body, headers)
+
+    return _signed_in(run)
+
+
 @app.post("/console/cases/<app_uuid>/<action>")
 def act(app_uuid: str, action: str) -> Response[str]:
     def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:

@@ -96,6 +96,11 @@ def test_a_reviewer_signs_in_opens_a_case_with_its_evidence_and_decides(stack, b
     page.wait_for_selector("text=Decision recorded.")
     assert page.inner_text("#status") == "APPROVED"
     assert "rita approve REVIEW → APPROVED" in page.inner_text("#timeline")
+    with page.expect_download() as exported:  # the audit trail, fetched with the token and saved by the browser
+        page.click("#export a[href$='/trail/csv']")
+    trail = Path(exported.value.path()).read_text(encoding="utf-8").splitlines()
+    assert exported.value.suggested_filename == "case0001-trail.csv"
+    assert trail[0] == "sequence,at,actor,action,old,new,note" and ",rita,exported,,,csv" in trail[-1]
 
     for url_seen in seen:  # no personal value in any address the browser used
         assert [value for value in APPLICANT.values() if len(value) > 3 and value in url_seen] == []

@@ -160,3 +160,31 @@ def test_no_response_or_log_line_carries_an_applicant_value(deps, capsys):
     ]
     text = json.dumps(responses) + capsys.readouterr().out + capsys.readouterr().err
     assert [value for value in APPLICANT.values() if len(value) > 3 and value in text] == []
+
+
+def test_an_auditor_exports_the_trail_as_json_and_csv_and_the_export_is_itself_an_event(deps):
+    case(deps)
+    call("GET", "/console/cases/app1", REVIEWER)
+    call("POST", "/console/cases/app1/comment", REVIEWER, {"note": "=HYPERLINK(\"http://x\")"})
+
+    as_json = call("GET", "/console/cases/app1/trail/json", AUDITOR)
+    as_csv = call("GET", "/console/cases/app1/trail/csv", AUDITOR)
+
+    assert as_json["statusCode"] == 200 and as_json["headers"]["Content-Type"] == "application/json"
+    assert as_json["headers"]["Content-Disposition"] == 'attachment; filename="app1-trail.json"'
+    events = json.loads(as_json["body"])["events"]
+    assert [(e["sequence"], e["actor"], e["action"]) for e in events][:3] == [
+        (1, "rita", "viewed"), (2, "rita", "commented"), (3, "rita", "viewed")]
+    assert events[-1]["action"] == "exported" and events[-1]["actor"] == "al"
+    rows = as_csv["body"].splitlines()
+    assert rows[0] == "sequence,at,actor,action,old,new,note"
+    assert "'=HYPERLINK" in as_csv["body"] and ",=HYPERLINK" not in as_csv["body"]  # no formula for a spreadsheet
+    assert rows[-1].split(",")[2:4] == ["al", "exported"]
+    assert [value for value in APPLICANT.values() if len(value) > 3 and value in as_json["body"] + as_csv["body"]] == []
+
+
+def test_a_trail_export_needs_a_signed_in_user_a_known_case_and_a_known_form(deps):
+    case(deps)
+    assert call("GET", "/console/cases/app1/trail/json")["statusCode"] == 401
+    assert call("GET", "/console/cases/nobody/trail/json", AUDITOR)["statusCode"] == 404
+    assert call("GET", "/console/cases/app1/trail/xlsx", AUDITOR)["statusCode"] == 404

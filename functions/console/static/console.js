@@ -51,7 +51,25 @@ async function signIn(form) {
   go("/console/queue");
 }
 
+async function download(url) {
+  const token = sessionStorage.getItem(TOKEN);
+  if (!token) return showSignIn(false);
+  const response = await fetch(url, { headers: { Authorization: "Bearer " + token } });
+  if (response.status === 401) return showSignIn(true);
+  const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+  const anchor = document.createElement("a");
+  anchor.href = URL.createObjectURL(await response.blob());
+  anchor.download = name ? name[1] : "trail";
+  anchor.click();
+  URL.revokeObjectURL(anchor.href);
+}
+
 document.addEventListener("click", (event) => {
+  const file = event.target.closest("a[data-download]");
+  if (file) {
+    event.preventDefault();
+    return download(file.getAttribute("href"));
+  }
   const link = event.target.closest("a[data-nav]");
   if (link) {
     event.preventDefault();

@@ -98,6 +98,8 @@ def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: st
         + (f"<h2>Earlier attempts</h2><ul>{attempts}</ul>" if attempts else "")
         + _actions(staff, case, csrf)
         + f'<h2>Timeline</h2><ol id="timeline">{timeline}</ol>'
+        + f'<p id="export">Export the audit trail: <a data-download href="/console/cases/{record.app_uuid}/trail/json">'
+        f'JSON</a> · <a data-download href="/console/cases/{record.app_uuid}/trail/csv">CSV</a></p>'
     )
     return _page(staff, body)
 

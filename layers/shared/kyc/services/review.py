@@ -6,6 +6,9 @@ staff rules (kyc.lifecycle.STAFF_NEXT)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -153,6 +156,33 @@ def comment(staff: Staff, app_uuid: str, note: str, deps: ReviewDeps, now: datet
     _record(app_uuid, deps)
     deps.trail.append(app_uuid, AuditEvent(staff.username, "escalated" if escalate else "commented", iso(now),
                                            note=note.strip()))
+
+
+TRAIL_COLUMNS = ("sequence", "at", "actor", "action", "old", "new", "note")
+TRAIL_FORMS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
+
+
+def export_trail(staff: Staff, app_uuid: str, form: str, deps: ReviewDeps, now: datetime) -> tuple[str, str]:
+    """A case's audit trail as JSON or CSV for any role (auditors export it); the export is itself an event.
+    Returns (content type, body). A CSV cell that a spreadsheet would run as a formula is quoted with a leading '."""
+    staff.require(READING)
+    if form not in TRAIL_FORMS:
+        raise UnknownCase(app_uuid)
+    _record(app_uuid, deps)
+    deps.trail.append(app_uuid, AuditEvent(staff.username, "exported", iso(now), note=form))
+    rows = [{column: getattr(event, column) for column in TRAIL_COLUMNS} for event in deps.trail.events(app_uuid)]
+    if form == "json":
+        return TRAIL_FORMS[form], json.dumps({"case": app_uuid, "events": rows}, indent=2, ensure_ascii=False)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=TRAIL_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({name: _cell(value) for name, value in row.items()} for row in rows)
+    return TRAIL_FORMS[form], out.getvalue()
+
+
+def _cell(value: object) -> object:
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _needs_four_eyes(record: ApplicationRecord, target: Status) -> bool:
