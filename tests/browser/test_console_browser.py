@@ -119,3 +119,32 @@ def test_without_a_verified_token_the_console_routes_answer_401(stack):
 
 def teardown_module() -> None:
     shutil.rmtree(ARTIFACTS / "tmp", ignore_errors=True)
+
+
+def open_case(page, app_uuid: str) -> None:
+    page.click(f"a[href='/console/cases/{app_uuid}']")
+    page.wait_for_selector("table#fields")
+
+
+def test_four_eyes_takes_a_second_senior_and_an_auditor_only_reads(stack, browser):
+    review_case(stack, "case0003", details_outcome=Outcome.FAIL)  # approving over a failed check
+    review_case(stack, "case0004")
+    url = stack.api_urls["ConsoleApi"]
+
+    rita, _ = sign_in(browser, url, "rita")
+    open_case(rita, "case0003")
+    rita.click("form[action$='/approve'] button")
+    rita.wait_for_selector("#pending")
+    assert rita.inner_text("#status") == "REVIEW" and rita.locator("form[action$='/confirm']").count() == 0
+
+    sue, _ = sign_in(browser, url, "sue")  # another senior, in a browser context of her own
+    open_case(sue, "case0003")
+    sue.click("form[action$='/confirm'] button")
+    sue.wait_for_selector("text=Decision confirmed.")
+    assert sue.inner_text("#status") == "APPROVED"
+    assert "sue confirm" in sue.inner_text("#timeline")
+
+    al, _ = sign_in(browser, url, "al")  # an auditor: the case and its trail, no action
+    open_case(al, "case0004")
+    assert al.locator("#export a").count() == 2
+    assert al.locator("form[action*='/console/cases/']").count() == 0
