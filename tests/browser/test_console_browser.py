@@ -148,3 +148,9 @@ def test_four_eyes_takes_a_second_senior_and_an_auditor_only_reads(stack, browse
     open_case(al, "case0004")
     assert al.locator("#export a").count() == 2
     assert al.locator("form[action*='/console/cases/']").count() == 0
+
+    sue.emulate_media(media="print")  # the printed case page is the case report: no controls, the evidence kept
+    assert not sue.locator("header").is_visible() and not sue.locator("#print").is_visible()
+    assert sue.locator("#selfie").is_visible() and sue.locator("table#fields").is_visible()
+    assert sue.locator("#timeline").is_visible()
+    sue.screenshot(path=str(ARTIFACTS / "case-report.png"), full_page=True)

@@ -76,6 +76,8 @@ document.addEventListener("click", (event) => {
     go(link.getAttribute("href"));
   } else if (event.target.id === "signout") {
     showSignIn(false);
+  } else if (event.target.id === "print") {
+    window.print();  // the print stylesheet leaves the case report: evidence, checks, fields, timeline
   }
 });
 

@@ -100,6 +100,7 @@ def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: st
         + f'<h2>Timeline</h2><ol id="timeline">{timeline}</ol>'
         + f'<p id="export">Export the audit trail: <a data-download href="/console/cases/{record.app_uuid}/trail/json">'
         f'JSON</a> · <a data-download href="/console/cases/{record.app_uuid}/trail/csv">CSV</a></p>'
+        + '<p><button id="print" type="button">Print the case report</button></p>'
     )
     return _page(staff, body)
 
