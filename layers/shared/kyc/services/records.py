@@ -37,14 +37,12 @@ def claimed(app_uuid: str, etag: str, applications: Applications) -> Application
 
 def write_patiently(write: Callable[[], bool]) -> bool:
     """A write that carries a paid result: retried beyond the client's own retries (the quota may be spent)."""
-    for attempt in range(1, PAID_RESULT_ATTEMPTS + 1):
+    for attempt in range(1, PAID_RESULT_ATTEMPTS):
         try:
             return write()
         except ServiceFailure:
-            if attempt == PAID_RESULT_ATTEMPTS:
-                raise
             time.sleep(random.uniform(0, 0.5 * 2**attempt))  # full jitter: a paid result is not given up lightly
-    raise AssertionError("unreachable")
+    return write()  # the last attempt: its failure is the caller's
 
 
 def record_result(applications: Applications, app_uuid: str, etag: str, result: CheckResult, now: datetime) -> None:
