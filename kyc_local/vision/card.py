@@ -52,21 +52,36 @@ def locate(image: np.ndarray) -> np.ndarray | None:
     return corners
 
 
-def flatten(image: np.ndarray, corners: np.ndarray | None, height: int) -> np.ndarray:
-    """The card `height` pixels on its short side: perspective-corrected from `corners`, or the whole image resized
-    (a vertical card stays vertical)."""
+def flatten(image: np.ndarray, corners: np.ndarray | None, height: int,
+            turn: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The card `height` pixels on its short side, and the 3×3 homography from image pixels to card pixels.
+
+    Perspective-corrected from `corners`, or the whole image resized. The card keeps the orientation it was
+    photographed in (a vertical card stays vertical) unless `turn`: then a card standing on its side is turned
+    landscape.
+    """
     if corners is None:
         scale = height / min(image.shape[:2])
-        width, height = round(image.shape[1] * scale), round(image.shape[0] * scale)
+        width, tall = round(image.shape[1] * scale), round(image.shape[0] * scale)
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-        return cv2.resize(image, (width, height), interpolation=interpolation)
+        matrix = np.diag([width / image.shape[1], tall / image.shape[0], 1.0])
+        return cv2.resize(image, (width, tall), interpolation=interpolation), matrix
     top, right = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
-    if right > top:  # the card stands on its side: start from the corner that makes it landscape
-        corners = np.roll(corners, -1, axis=0)
-    width = round(height * CARD_ASPECT)
-    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    portrait = bool(right > top)
+    if portrait and turn:  # start from the corner that makes it landscape
+        corners, portrait = np.roll(corners, -1, axis=0), False
+    width, tall = (height, round(height * CARD_ASPECT)) if portrait else (round(height * CARD_ASPECT), height)
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, tall - 1], [0, tall - 1]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
-    return cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    flat = cv2.warpPerspective(image, matrix, (width, tall), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return flat, matrix.astype(np.float64)
+
+
+def standing(corners: np.ndarray | None) -> bool:
+    """Whether the located card stands on its short side in the photo (portrait)."""
+    if corners is None:
+        return False
+    return bool(np.linalg.norm(corners[2] - corners[1]) > np.linalg.norm(corners[1] - corners[0]))
 
 
 def _quadrilateral(contour: np.ndarray) -> np.ndarray | None:

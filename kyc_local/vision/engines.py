@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from kyc_local.vision.faces import MAX_FACES, Face
-from kyc_local.vision.fields import Reading
+from kyc_local.vision.fields import Document, Reading
 
 
 def default_workers() -> int:
@@ -61,7 +61,7 @@ class Engines:
             self._started = True
 
     def call(self, operation: str, *args: Any) -> Any:
-        """Run `operation` ("faces", "read" or "read_pages") on an idle worker; waits while every worker is busy."""
+        """Run `operation` ("faces", "read", "read_pages" or "read_documents") on an idle worker; waits while every worker is busy."""
         self.warm()
         idle = self._idle  # the pool this worker belongs to, even if stop() begins a new one meanwhile
         worker = idle.get()
@@ -110,6 +110,9 @@ class PooledReader:
 
     def read_pages(self, pages: list[np.ndarray]) -> list[dict[str, Reading]]:
         return self._engines.call("read_pages", pages)
+
+    def read_documents(self, pages: list[np.ndarray]) -> list[Document]:
+        return self._engines.call("read_documents", pages)
 
 
 class _Worker:

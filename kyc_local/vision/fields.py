@@ -1,10 +1,12 @@
-"""A field value read from a licence, and the US date forms licences print."""
+"""A field value read from a licence, a page read (its fields and text), and the US date forms licences print."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
+
+from kyc_local.vision.blocks import Text
 
 _DIGITLIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8",
                             "Z": "2"})
@@ -21,6 +23,15 @@ class Reading:
     text: str
     confidence: float
     normalized: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One page read: its fields, and the text OCR read on it placed on the page (none on a page only the barcode
+    reader looked at)."""
+
+    fields: dict[str, Reading]
+    lines: list[Text]
 
 
 def parse_date(text: str, compact: bool = False) -> date | None:

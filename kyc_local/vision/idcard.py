@@ -9,8 +9,9 @@ import numpy as np
 from kyc_local.vision import card
 from kyc_local.vision.aamva import parse_front
 from kyc_local.vision.barcode import parse_aamva, read_pdf417
-from kyc_local.vision.fields import Reading
-from kyc_local.vision.ocr import OcrEngine
+from kyc_local.vision.blocks import Text, page_text
+from kyc_local.vision.fields import Document, Reading
+from kyc_local.vision.ocr import OcrEngine, Word
 
 CARD_HEIGHT = 630  # the flattened card the OCR reads, in pixels (about 1000 wide)
 DISAGREE_CONFIDENCE = 40.0  # front and barcode differ: the barcode's value, below the core's confidence floor
@@ -32,30 +33,61 @@ class IdCardReader:
         return merge(self.read_pages(pages))
 
     def read_pages(self, pages: list[np.ndarray]) -> list[dict[str, Reading]]:
-        """Each page's fields, in the order given (AnalyzeID answers one document per page): the front's printed
+        """Each page's fields, in the order given (see read_documents)."""
+        return [document.fields for document in self.read_documents(pages)]
+
+    def read_documents(self, pages: list[np.ndarray]) -> list[Document]:
+        """Each page read, in the order given (AnalyzeID answers one document per page): the front's printed
         fields and the back's barcode fields, each as the two sides cross-checked give them, so that merging the
         pages by best confidence never lets a barcode value the front contradicts come back confident."""
         front_at, barcode = 0, read_pdf417(pages[1]) if len(pages) > 1 else None
         if len(pages) > 1 and barcode is None and (swapped := read_pdf417(pages[0])):
             front_at, barcode = 1, swapped
-        front = self.read_front(pages[front_at])
+        front, lines = self._front(pages[front_at])
         if len(pages) == 1 and len(front) < 3 and (barcode := read_pdf417(pages[0])):  # one page: the card's back
-            return [parse_aamva(barcode)]
+            return [Document(parse_aamva(barcode), lines)]
         back = parse_aamva(barcode) if barcode else {}
         combined = cross_check(front, back) if back else front
         printed = set(front) | ({"FIRST_NAME", "MIDDLE_NAME"} & set(back) if "FIRST_NAME" in front else set())
         return [
-            {name: reading for name, reading in combined.items() if name in (printed if index == front_at else back)}
+            Document({name: reading for name, reading in combined.items()
+                      if name in (printed if index == front_at else back)}, lines if index == front_at else [])
             for index in range(len(pages))
         ]
 
     def read_front(self, image: np.ndarray) -> dict[str, Reading]:
         """The printed fields of a licence front, flat or photographed on a background."""
-        flat = card.flatten(image, card.locate(image), CARD_HEIGHT)
-        return parse_front(self._ocr.words(flat), flat.shape[0])
+        return self._front(image)[0]
+
+    def _front(self, image: np.ndarray) -> tuple[dict[str, Reading], list[Text]]:
+        """The front's fields and its text lines on the page. A card standing on its side in the photo is read
+        as it stands (a vertical card), and turned landscape only when its text runs sideways (one more OCR pass)."""
+        corners = card.locate(image)
+        flat, matrix = card.flatten(image, corners, CARD_HEIGHT)
+        words = self._ocr.words(flat)
+        if card.standing(corners) and _sideways(words):
+            flat, matrix = card.flatten(image, corners, CARD_HEIGHT, turn=True)
+            words = self._ocr.words(flat)
+        lines = page_text(words, np.linalg.inv(matrix), (image.shape[1], image.shape[0]))
+        return parse_front(words, flat.shape[0]), lines
 
     def warm(self) -> None:
         self._ocr.warm()
+
+
+def _sideways(words: list[Word]) -> bool:
+    """Most text lines of three or more characters are taller than wide: the text runs across the image."""
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    tall = wide = 0
+    for line in lines.values():
+        if sum(len(word.text) for word in line) < 3:
+            continue
+        width = max(w.right for w in line) - min(w.left for w in line)
+        height = max(w.bottom for w in line) - min(w.top for w in line)
+        tall, wide = (tall + 1, wide) if height > width else (tall, wide + 1)
+    return tall > wide
 
 
 def merge(pages: list[dict[str, Reading]]) -> dict[str, Reading]:

@@ -34,8 +34,9 @@ _PARAMS = {
 
 @dataclass(frozen=True)
 class Word:
-    """One word read by OCR: text, confidence 0–100 (mean of its characters'), box in pixels, and whether the
-    recogniser read it as one with the word before it (no space between them: split only by a wide letter gap)."""
+    """One word read by OCR: text, confidence 0–100 (mean of its characters'), box in pixels, whether the
+    recogniser read it as one with the word before it (no space between them: split only by a wide letter gap), and
+    the index of the text line the detector found it in."""
 
     text: str
     confidence: float
@@ -44,6 +45,7 @@ class Word:
     right: float
     bottom: float
     glued: bool = False
+    line: int = 0
 
     @property
     def height(self) -> float:
@@ -105,7 +107,7 @@ class OcrEngine:
         if not result.txts:
             return []
         words = []
-        for line_text, line in zip(result.txts, result.word_results):
+        for index, (line_text, line) in enumerate(zip(result.txts, result.word_results)):
             position = 0
             for text, score, box in line:
                 found = line_text.find(text, position)
@@ -114,7 +116,7 @@ class OcrEngine:
                 if box is None or not text.strip():
                     continue
                 xs, ys = [point[0] for point in box], [point[1] for point in box]
-                words.append(Word(text.strip(), 100.0 * float(score), min(xs), min(ys), max(xs), max(ys), glued))
+                words.append(Word(text.strip(), 100.0 * float(score), min(xs), min(ys), max(xs), max(ys), glued, index))
         return words
 
     def warm(self) -> None:

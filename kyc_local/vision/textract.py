@@ -2,19 +2,20 @@
 
 As AWS answers: one IdentityDocument per page (DocumentIndex from 1, in the request's order), every field type in
 each, `Type` with its Text only, `ValueDetection` with Text and Confidence (a field the page does not carry comes back
-empty with a high confidence, as AWS reports it), NormalizedValue for dates, and a PAGE block per document.
+empty with a high confidence, as AWS reports it), NormalizedValue for dates, and per document the Blocks of the text read on its page: one PAGE, its LINEs, each
+LINE's WORDs (kyc_local.vision.blocks), from the same OCR pass that read the fields.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import numpy as np
 
 from kyc_local.vision import images
+from kyc_local.vision.blocks import blocks
 from kyc_local.vision.engines import PooledReader
-from kyc_local.vision.fields import Reading
+from kyc_local.vision.fields import Document, Reading
 from kyc_local.vision.inputs import ApiError, ImageLoader
 
 MAX_BYTES = 10 * 1024 * 1024  # synchronous Textract documents, in memory or in S3
@@ -25,10 +26,6 @@ FIELD_TYPES = (
     "STATE_NAME", "DOCUMENT_NUMBER", "EXPIRATION_DATE", "DATE_OF_BIRTH", "DATE_OF_ISSUE", "ID_TYPE", "ENDORSEMENTS",
     "VETERAN", "RESTRICTIONS", "CLASS", "ADDRESS", "COUNTY", "PLACE_OF_BIRTH", "MRZ_CODE", "COUNTRY",
 )
-_WHOLE_PAGE = {
-    "BoundingBox": {"Width": 1.0, "Height": 1.0, "Left": 0.0, "Top": 0.0},
-    "Polygon": [{"X": 0.0, "Y": 0.0}, {"X": 1.0, "Y": 0.0}, {"X": 1.0, "Y": 1.0}, {"X": 0.0, "Y": 1.0}],
-}
 
 
 def analyze_id(reader: PooledReader, loader: ImageLoader, request: dict[str, Any]) -> dict[str, Any]:
@@ -38,17 +35,16 @@ def analyze_id(reader: PooledReader, loader: ImageLoader, request: dict[str, Any
         raise ApiError("InvalidParameterException", "DocumentPages must hold 1 or 2 documents")
     decoded = [_page(loader, page, f"DocumentPages.{index}") for index, page in enumerate(pages, 1)]
     return {
-        "IdentityDocuments": [_document(index, readings)
-                              for index, readings in enumerate(reader.read_pages(decoded), 1)],
+        "IdentityDocuments": [_document(index, document)
+                              for index, document in enumerate(reader.read_documents(decoded), 1)],
         "DocumentMetadata": {"Pages": len(pages)},
         "AnalyzeIDModelVersion": MODEL_VERSION,
     }
 
 
-def _document(index: int, readings: dict[str, Reading]) -> dict[str, Any]:
-    fields = [{"Type": {"Text": name}, "ValueDetection": _value(readings.get(name))} for name in FIELD_TYPES]
-    page = {"BlockType": "PAGE", "Geometry": _WHOLE_PAGE, "Id": str(uuid.uuid4()), "Page": 1}
-    return {"DocumentIndex": index, "IdentityDocumentFields": fields, "Blocks": [page]}
+def _document(index: int, document: Document) -> dict[str, Any]:
+    fields = [{"Type": {"Text": name}, "ValueDetection": _value(document.fields.get(name))} for name in FIELD_TYPES]
+    return {"DocumentIndex": index, "IdentityDocumentFields": fields, "Blocks": blocks(document.lines)}
 
 
 def _value(reading: Reading | None) -> dict[str, Any]:

@@ -14,10 +14,11 @@ from botocore.exceptions import ClientError
 from PIL import Image
 
 from kyc_local.samples.cards import photograph, render_back, render_front
+from kyc_local.samples.designs import DESIGNS
 from kyc_local.samples.identity import make_identity
 from kyc_local.samples.photos import load_photo, selfie_from
 from kyc_local.vision.server import VisionServer
-from tests.accuracy.aws_shapes import output_shape, violations
+from tests.accuracy.aws_shapes import block_problems, output_shape, violations
 from tests.accuracy.helpers import TODAY, encoded, expected_fields
 
 BUCKET = "documents"
@@ -140,11 +141,28 @@ def test_analyze_id_responses_have_exactly_the_shape_aws_documents(url, s3, pers
         documents = response["IdentityDocuments"]
         assert [document["DocumentIndex"] for document in documents] == list(range(1, len(pages) + 1))
         for document in documents:
-            assert document["Blocks"] and {block["BlockType"] for block in document["Blocks"]} >= {"PAGE"}
+            assert block_problems(document["Blocks"]) == []
             for entry in document["IdentityDocumentFields"]:
                 assert set(entry["Type"]) == {"Text"}  # AWS: no Confidence on the type
                 value = entry["ValueDetection"]
                 assert value["Confidence"] >= 50 or value["Text"], entry  # an empty field is reported as sure
+        read = documents[pages.index(front)]["Blocks"]  # the front's text; the back's barcode has none
+        lines = [block["Text"] for block in read if block["BlockType"] == "LINE"]
+        assert len(lines) >= 12 and any(person.document_number in line for line in lines), lines
+
+
+def test_analyze_id_words_lie_where_the_card_prints_them(url, person):
+    card = render_front(person, load_photo("biden"), random.Random(53))
+    larger = card.resize((card.width * 3 // 2, card.height * 3 // 2), Image.Resampling.LANCZOS)  # OCR reads it scaled
+    (document,) = _raw_analyze_id(url, [encoded(larger)])["IdentityDocuments"]
+    assert block_problems(document["Blocks"]) == []
+    place = next(place for place in DESIGNS[person.state].fields if place.key == "4d")
+    number = [block["Geometry"]["BoundingBox"] for block in document["Blocks"]
+              if block["BlockType"] == "WORD" and block["Text"] == person.document_number]
+    assert len(number) == 1
+    box, baseline = number[0], place.y / card.height  # values print on the place's baseline, after its label
+    assert box["Top"] < baseline <= box["Top"] + box["Height"] + 0.01
+    assert place.x / card.width < box["Left"] < box["Left"] + box["Width"] <= (place.x + place.width) / card.width
 
 
 def test_analyze_id_errors_are_the_aws_ones(textract):

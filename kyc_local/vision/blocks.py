@@ -1,0 +1,93 @@
+"""A page's printed text as Textract returns it: OCR words, read on the flattened card, placed back on the page
+(ratios of its size) and grouped into the detector's lines; then shaped as PAGE, LINE and WORD Blocks."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # the endpoint's process shapes blocks without loading the OCR engine
+    from kyc_local.vision.ocr import Word
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A word or a line: its text, confidence 0–100 and corners (tl, tr, br, bl as the text reads) in page ratios;
+    a line also holds its words."""
+
+    text: str
+    confidence: float
+    polygon: tuple[Point, Point, Point, Point]
+    words: tuple[Text, ...] = ()
+
+
+def page_text(words: list[Word], to_page: np.ndarray, page_size: tuple[int, int]) -> list[Text]:
+    """The lines of `words` (pixels of the image OCR read), top to bottom, placed on the page by the 3×3
+    homography `to_page` (OCR image → page pixels) for a page `page_size` (width, height) pixels."""
+    by_line: dict[int, list[Word]] = {}
+    for word in words:
+        by_line.setdefault(word.line, []).append(word)
+    lines = []
+    for members in by_line.values():
+        members.sort(key=lambda word: word.left)
+        text = "".join(("" if word.glued and index else " ") + word.text for index, word in enumerate(members))
+        box = (min(w.left for w in members), min(w.top for w in members), max(w.right for w in members),
+               max(w.bottom for w in members))
+        placed = tuple(Text(w.text, _percent(w.confidence), _place((w.left, w.top, w.right, w.bottom), to_page,
+                                                                    page_size)) for w in members)
+        confidence = sum(word.confidence for word in placed) / len(placed)
+        lines.append(Text(text.strip(), round(confidence, 2), _place(box, to_page, page_size), placed))
+    return sorted(lines, key=lambda line: (min(y for _, y in line.polygon), min(x for x, _ in line.polygon)))
+
+
+def blocks(lines: list[Text]) -> list[dict[str, Any]]:
+    """The PAGE block (the whole page, its LINEs as children), then each LINE followed by its WORDs."""
+    page: dict[str, Any] = {"BlockType": "PAGE", "Geometry": _geometry(((0.0, 0.0), (1.0, 0.0), (1.0, 1.0),
+                                                                       (0.0, 1.0))),
+                            "Id": str(uuid.uuid4()), "Page": 1}
+    found = [page]
+    for line in lines:
+        words = [{**_block("WORD", word), "TextType": "PRINTED"} for word in line.words]
+        found.append({**_block("LINE", line), "Relationships": [{"Type": "CHILD", "Ids": [w["Id"] for w in words]}]})
+        found.extend(words)
+    line_ids = [block["Id"] for block in found if block["BlockType"] == "LINE"]
+    if line_ids:
+        page["Relationships"] = [{"Type": "CHILD", "Ids": line_ids}]
+    return found
+
+
+def _block(kind: str, text: Text) -> dict[str, Any]:
+    return {"BlockType": kind, "Confidence": text.confidence, "Text": text.text, "Geometry": _geometry(text.polygon),
+            "Id": str(uuid.uuid4()), "Page": 1}
+
+
+def _geometry(polygon: tuple[Point, ...]) -> dict[str, Any]:
+    xs, ys = [x for x, _ in polygon], [y for _, y in polygon]
+    box = {"Width": round(max(xs) - min(xs), 6), "Height": round(max(ys) - min(ys), 6), "Left": min(xs),
+           "Top": min(ys)}
+    return {"BoundingBox": box, "Polygon": [{"X": x, "Y": y} for x, y in polygon]}
+
+
+def _place(box: tuple[float, float, float, float], to_page: np.ndarray,
+           page_size: tuple[int, int]) -> tuple[Point, Point, Point, Point]:
+    """A box's corners (tl, tr, br, bl) mapped onto the page, as ratios of its size clipped to [0, 1]."""
+    left, top, right, bottom = box
+    corners = np.array([[left, top, 1], [right, top, 1], [right, bottom, 1], [left, bottom, 1]], np.float64)
+    mapped = corners @ to_page.T
+    mapped = mapped[:, :2] / mapped[:, 2:]
+    width, height = page_size
+    ratios = [(_unit(x / width), _unit(y / height)) for x, y in mapped]
+    return ratios[0], ratios[1], ratios[2], ratios[3]
+
+
+def _unit(value: float) -> float:
+    return round(min(max(float(value), 0.0), 1.0), 6)
+
+
+def _percent(value: float) -> float:
+    return round(min(max(value, 0.0), 100.0), 2)
