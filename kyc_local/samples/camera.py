@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from kyc_local.samples.photos import sensor_noise
 
+TALLEST = 0.92  # of the frame's height, for the card before it is turned and nudged
 SURFACES = (((122, 84, 52), (92, 60, 36)), ((70, 72, 78), (50, 52, 58)), ((200, 196, 186), (170, 166, 156)),
             ((40, 48, 62), (25, 30, 40)), ((150, 120, 90), (120, 96, 70)))
 
@@ -79,9 +80,13 @@ def _surface(rng: random.Random, size: tuple[int, int]) -> Image.Image:
 
 
 def _quad(card: tuple[int, int], frame: tuple[int, int], rng: random.Random) -> list[tuple[float, float]]:
-    """Where the card's corners land: centred-ish, turned a few degrees, each corner nudged for perspective."""
+    """Where the card's corners land: centred-ish, turned a few degrees, each corner nudged for perspective; a card
+    too tall for the frame at that width (a vertical card in a landscape frame) fills most of its height instead."""
     width = frame[0] * rng.uniform(0.62, 0.74)
     height = width * card[1] / card[0]
+    if height > TALLEST * frame[1]:
+        height = frame[1] * rng.uniform(0.78, 0.9)
+        width = height * card[0] / card[1]
     cx = frame[0] / 2 + rng.uniform(-0.04, 0.04) * frame[0]
     cy = frame[1] / 2 + rng.uniform(-0.03, 0.03) * frame[1]
     turn = math.radians(rng.uniform(-3, 3))

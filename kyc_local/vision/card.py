@@ -14,6 +14,7 @@ FULL_FRAME = 0.90  # a card covering more than this share means the image alread
 ASPECT_RANGE = (1.35, 1.85)  # card width / height, allowing for perspective
 FLAT_TOLERANCE = 0.03  # an image within 3 % of the card's aspect is taken to be the card itself
 FLAT_RANGE = (1.50, 1.68)  # an image of this aspect may itself be the card ...
+SNAP_REACH = 0.12  # how far a side may move onto the card's edge, of the card's short side
 FLAT_FOUND = 0.35  # ... and then a "card" found inside covering less than this share is a part of the card
 
 
@@ -44,7 +45,7 @@ def locate(image: np.ndarray) -> np.ndarray | None:
     if quad is None:
         return None
     share = cv2.contourArea(quad) / (rows * cols)
-    corners = _order(quad.reshape(4, 2).astype(np.float32) / scale)
+    corners = _order(_snap(small, _order(quad.reshape(4, 2).astype(np.float32))) / scale)
     if not (MIN_AREA <= share <= FULL_FRAME and _card_shaped(corners)):
         return None
     if FLAT_RANGE[0] <= width / height <= FLAT_RANGE[1] and share < FLAT_FOUND:
@@ -82,6 +83,40 @@ def standing(corners: np.ndarray | None) -> bool:
     if corners is None:
         return False
     return bool(np.linalg.norm(corners[2] - corners[1]) > np.linalg.norm(corners[1] - corners[0]))
+
+
+def _snap(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The corners moved so that each side lies on the strongest straight edge near it (each end shifted up to
+    SNAP_REACH of the card's short side across the side): segmentation gets the card's region roughly, a patch of
+    table it stuck to the card bends the outline, and the card's edge is where the brightness steps."""
+    gray = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32), (3, 3), 0)
+    gx, gy = cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1)
+    sides = [float(np.linalg.norm(corners[i] - corners[i - 1])) for i in range(4)]
+    reach = max(2, round(SNAP_REACH * min(sides)))
+    shifts = np.arange(-reach, reach + 1, dtype=np.float32)
+    along = np.linspace(0.1, 0.9, 40, dtype=np.float32)  # the rounded corners are left out
+    lines = []
+    for start, end in zip(corners, np.roll(corners, -1, axis=0)):
+        normal = np.array([start[1] - end[1], end[0] - start[0]], np.float32)
+        normal /= max(float(np.linalg.norm(normal)), 1e-6)
+        ends = [start + shifts[:, None] * normal, end + shifts[:, None] * normal]  # (shifts, 2) each
+        points = (ends[0][:, None, None, :] * (1 - along[None, None, :, None])
+                  + ends[1][None, :, None, :] * along[None, None, :, None])  # (from, to, along, 2)
+        xs = np.clip(points[..., 0], 0, gray.shape[1] - 1).reshape(-1, len(along))
+        ys = np.clip(points[..., 1], 0, gray.shape[0] - 1).reshape(-1, len(along))
+        step = np.abs(cv2.remap(gx, xs, ys, cv2.INTER_LINEAR) * normal[0]
+                      + cv2.remap(gy, xs, ys, cv2.INTER_LINEAR) * normal[1])
+        score = step.mean(axis=1).reshape(len(shifts), len(shifts))
+        first, second = np.unravel_index(int(np.argmax(score)), score.shape)
+        lines.append((ends[0][first], ends[1][second] - ends[0][first]))
+    snapped = []
+    for (point, direction), (other, turn) in zip(lines[-1:] + lines[:-1], lines):  # corner i: sides i-1 and i
+        cross = float(direction[0] * turn[1] - direction[1] * turn[0])
+        if abs(cross) < 1e-6:
+            return corners
+        step = float((other[0] - point[0]) * turn[1] - (other[1] - point[1]) * turn[0]) / cross
+        snapped.append(point + step * direction)
+    return np.array(snapped, np.float32)
 
 
 def _quadrilateral(contour: np.ndarray) -> np.ndarray | None:

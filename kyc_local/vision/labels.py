@@ -44,6 +44,7 @@ _BY_ALIAS = {alias: key for key, aliases in ALIASES.items() for alias in aliases
 _WORDS = {"LAST", "FIRST"}  # aliases that are also names: never split off a longer word ('LASTER', 'FIRSTEN')
 _NUMBER = re.compile(r"^(4[abcdABCD]|9[aA]|1[2-9]|[1-9])")
 PUNCT = ":#.,;"
+_AS_LETTERS = str.maketrans("0158", "OISB")  # digits OCR reads for letters of a word label
 
 
 def _is_date(text: str) -> bool:
@@ -245,10 +246,12 @@ def _next_to(word: Word, following: Word | None) -> bool:
 
 
 def _alias(text: str, aliases: tuple[str, ...]) -> tuple[str | None, str]:
-    """The longest alias `text` starts with (case-insensitive) and the rest."""
+    """The longest alias `text` starts with (case-insensitive; a word alias of four letters or more also with OCR's
+    digit look-alikes for its letters: 'ADDRES5') and the rest."""
     upper = text.upper()
     for alias in sorted(aliases, key=len, reverse=True):
-        if upper.startswith(alias):
+        start = upper[:len(alias)]
+        if start == alias or (len(alias) >= 4 and start.translate(_AS_LETTERS) == alias):
             return alias, text[len(alias):]
     return None, text
 
