@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -188,7 +188,7 @@ def summarise(decided: list[Pair]) -> Summary:
     )
 
 
-def curve(decided: list[Pair], fail: float, thresholds: range = range(0, 101, 5)) -> list[str]:
+def curve(decided: list[Pair], fail: float, thresholds: Iterable[float] = range(0, 101, 5)) -> list[str]:
     """Markdown rows at each threshold t: FAR = different pairs ≥ t, FRR = same pairs < t (no licence face counts as
     below), review = same pairs a band [fail, t) sends to REVIEW (with those whose licence face was not found)."""
     same = [pair.similarity for pair in decided if pair.same]
