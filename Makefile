@@ -48,8 +48,9 @@ $(VENV)/.installed-demo: pyproject.toml layers/shared/requirements.txt
 	$(BIN)/pip install --quiet -e '.[local]'
 	touch $@
 
-# Real face photos that ship inside the face-recognition sdist (tests/test_images), for the sample generator
-# and the accuracy tests. Taken from the package registry at install time, never at run time.
+# Real face photos that ship inside registry packages: the face-recognition sdist (tests/test_images) for the sample
+# generator and the accuracy tests, and the calibration set above (PyPI sdists, Debian's dlib source). Taken from the
+# package registries at install time, never at run time.
 photos: $(PHOTOS)/.done
 
 $(PHOTOS)/.done: | install
