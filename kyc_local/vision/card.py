@@ -15,6 +15,7 @@ ASPECT_RANGE = (1.35, 1.85)  # card width / height, allowing for perspective
 FLAT_TOLERANCE = 0.03  # an image within 3 % of the card's aspect is taken to be the card itself
 FLAT_RANGE = (1.50, 1.68)  # an image of this aspect may itself be the card ...
 SNAP_REACH = 0.12  # how far a side may move onto the card's edge, of the card's short side
+SNAP_SHARE = 0.3  # an edge at least this share of the strongest near a side may be the card's
 FLAT_FOUND = 0.35  # ... and then a "card" found inside covering less than this share is a part of the card
 
 
@@ -54,12 +55,12 @@ def locate(image: np.ndarray) -> np.ndarray | None:
 
 
 def flatten(image: np.ndarray, corners: np.ndarray | None, height: int,
-            turn: bool = False) -> tuple[np.ndarray, np.ndarray]:
+            turn: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The card `height` pixels on its short side, and the 3×3 homography from image pixels to card pixels.
 
     Perspective-corrected from `corners`, or the whole image resized. The card keeps the orientation it was
-    photographed in (a vertical card stays vertical) unless `turn`: then a card standing on its side is turned
-    landscape.
+    photographed in (a vertical card stays vertical) unless `turn` (1: its top is on the right in the photo, -1: on
+    the left): then a card standing on its side is turned landscape.
     """
     if corners is None:
         scale = height / min(image.shape[:2])
@@ -70,7 +71,7 @@ def flatten(image: np.ndarray, corners: np.ndarray | None, height: int,
     top, right = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
     portrait = bool(right > top)
     if portrait and turn:  # start from the corner that makes it landscape
-        corners, portrait = np.roll(corners, -1, axis=0), False
+        corners, portrait = np.roll(corners, -turn, axis=0), False
     width, tall = (height, round(height * CARD_ASPECT)) if portrait else (round(height * CARD_ASPECT), height)
     target = np.array([[0, 0], [width - 1, 0], [width - 1, tall - 1], [0, tall - 1]], np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), target)
@@ -86,9 +87,11 @@ def standing(corners: np.ndarray | None) -> bool:
 
 
 def _snap(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    """The corners moved so that each side lies on the strongest straight edge near it (each end shifted up to
-    SNAP_REACH of the card's short side across the side): segmentation gets the card's region roughly, a patch of
-    table it stuck to the card bends the outline, and the card's edge is where the brightness steps."""
+    """The corners moved so that each side lies on the outermost strong straight edge near it (each end shifted up
+    to SNAP_REACH of the card's short side across the side; strong: a local peak of the brightness step along the
+    line, at least SNAP_SHARE of the strongest): segmentation gets the card's region roughly, a patch of table it
+    stuck to the card bends the outline, and the card's edge is where the brightness steps; the outermost, because
+    a card prints edges of its own inside (a header band) that may step more than the card against the table."""
     gray = cv2.GaussianBlur(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32), (3, 3), 0)
     gx, gy = cv2.Sobel(gray, cv2.CV_32F, 1, 0), cv2.Sobel(gray, cv2.CV_32F, 0, 1)
     sides = [float(np.linalg.norm(corners[i] - corners[i - 1])) for i in range(4)]
@@ -107,7 +110,9 @@ def _snap(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
         step = np.abs(cv2.remap(gx, xs, ys, cv2.INTER_LINEAR) * normal[0]
                       + cv2.remap(gy, xs, ys, cv2.INTER_LINEAR) * normal[1])
         score = step.mean(axis=1).reshape(len(shifts), len(shifts))
-        first, second = np.unravel_index(int(np.argmax(score)), score.shape)
+        # the outermost peak (shifts run from outside the card inwards)
+        peaks = (score >= cv2.dilate(score, np.ones((3, 3), np.uint8))) & (score >= SNAP_SHARE * score.max())
+        first, second = min(zip(*np.nonzero(peaks)), key=lambda ends: (ends[0] + ends[1], -score[ends]))
         lines.append((ends[0][first], ends[1][second] - ends[0][first]))
     snapped = []
     for (point, direction), (other, turn) in zip(lines[-1:] + lines[:-1], lines):  # corner i: sides i-1 and i

@@ -16,6 +16,7 @@ from kyc_local.vision.ocr import OcrEngine, Word
 CARD_HEIGHT = 630  # the flattened card the OCR reads, in pixels (about 1000 wide)
 DISAGREE_CONFIDENCE = 40.0  # front and barcode differ: the barcode's value, below the core's confidence floor
 MAX_CONFIDENCE = 99.99
+SURE = 90.0  # an OCR word confidence that upright text reaches and upside-down text rarely does
 _USPS = {"STREET": "ST", "AVENUE": "AVE", "BOULEVARD": "BLVD", "DRIVE": "DR", "LANE": "LN", "ROAD": "RD",
          "COURT": "CT", "PLACE": "PL", "TERRACE": "TER", "HIGHWAY": "HWY", "PARKWAY": "PKWY", "CIRCLE": "CIR",
          "APARTMENT": "APT", "SUITE": "STE", "NORTH": "N", "SOUTH": "S", "EAST": "E", "WEST": "W"}
@@ -60,14 +61,16 @@ class IdCardReader:
         return self._front(image)[0]
 
     def _front(self, image: np.ndarray) -> tuple[dict[str, Reading], list[Text]]:
-        """The front's fields and its text lines on the page. A card standing on its side in the photo is read
-        as it stands (a vertical card), and turned landscape only when its text runs sideways (one more OCR pass)."""
+        """The front's fields and its text lines on the page, from one OCR pass. A card standing on its side in
+        the photo is read as it stands (a vertical card); when its text runs sideways it is a landscape card turned a
+        quarter, read turned back both ways (two more passes) and taken the way OCR reads more of it."""
         corners = card.locate(image)
         flat, matrix = card.flatten(image, corners, CARD_HEIGHT)
         words = self._ocr.words(flat)
         if card.standing(corners) and _sideways(words):
-            flat, matrix = card.flatten(image, corners, CARD_HEIGHT, turn=True)
-            words = self._ocr.words(flat)
+            turned = [card.flatten(image, corners, CARD_HEIGHT, turn) for turn in (1, -1)]
+            flat, matrix, words = max(((flat, matrix, self._ocr.words(flat)) for flat, matrix in turned),
+                                      key=lambda read: _legible(read[2]))
         lines = page_text(words, np.linalg.inv(matrix), (image.shape[1], image.shape[0]))
         return parse_front(words, flat.shape[0]), lines
 
@@ -88,6 +91,11 @@ def _sideways(words: list[Word]) -> bool:
         height = max(w.bottom for w in line) - min(w.top for w in line)
         tall, wide = (tall + 1, wide) if height > width else (tall, wide + 1)
     return tall > wide
+
+
+def _legible(words: list[Word]) -> int:
+    """Characters OCR is sure of (upside-down text reads as unsure fragments)."""
+    return sum(len(word.text) for word in words if word.confidence >= SURE)
 
 
 def merge(pages: list[dict[str, Reading]]) -> dict[str, Reading]:
