@@ -49,7 +49,8 @@ def test_the_item_holds_the_designs_attributes_with_their_types(stack):
     assert apps.claim(claim)
     face = CheckResult(Check.FACE, Outcome.PASS, (), {"similarity": 99.125, "threshold": 80.0, "faces_in_selfie": 1})
     report = {"ZIP_CODE_IN_ADDRESS": {"match": False, "rule": "zip5", "confidence": 97.5}}
-    details = CheckResult(Check.DETAILS, Outcome.FAIL, (Reason.DETAILS_MISMATCH,), {"fields": report})
+    evidence = {"ZIP_CODE_IN_ADDRESS": {"licence_value": "02135-1234", "applicant_form": "02134", "licence_form": "02135"}}
+    details = CheckResult(Check.DETAILS, Outcome.FAIL, (Reason.DETAILS_MISMATCH,), {"fields": report}, evidence)
     assert apps.record_result("a9", "e9", face, now) and apps.record_result("a9", "e9", details, now)
     assert apps.settle("a9", Status.REJECTED, (Reason.DETAILS_MISMATCH,), now, etag="e9")
     item = stack.dynamodb.get_item(TableName="CustomerMetadataTable", Key={"APP_UUID": {"S": "a9"}})["Item"]
@@ -58,6 +59,8 @@ def test_the_item_holds_the_designs_attributes_with_their_types(stack):
     assert "LICENSE_VALIDATION" not in item
     assert item["FACE_SIMILARITY"] == {"N": "99.125"}
     assert item["DETAILS_REPORT"]["M"]["ZIP_CODE_IN_ADDRESS"]["M"]["match"] == {"BOOL": False}
+    assert item["DETAILS_REPORT"]["M"]["ZIP_CODE_IN_ADDRESS"]["M"]["licence_value"] == {"S": "02135-1234"}
+    assert "02135" not in json.dumps(item["LICENSE_DETAILS_MATCH_RESULT"])  # the result's detail: names only
     assert item["APPLICATION_STATUS"] == {"S": "REJECTED"} and item["REASONS"] == {"L": [{"S": "DETAILS_MISMATCH"}]}
     assert item["EXPIRES_AT"] == {"N": str(int((now + timedelta(days=30)).timestamp()))}
     assert item["CREATED_AT"] == item["UPDATED_AT"] == {"S": "2026-12-01T12:00:00Z"}

@@ -20,7 +20,7 @@ from kyc.adapters.s3 import S3DocumentStore
 from kyc.adapters.sns import SnsNotifier
 from kyc.adapters.stepfunctions import StepFunctionsWorkflows
 from kyc.applicant import parse_details
-from kyc.model import ServiceFailure
+from kyc.model import Check, ServiceFailure
 from kyc.services.applicant_record import DetailsRecordDeps
 from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps
 from kyc.services.conclusion import ConclusionDeps
@@ -34,6 +34,7 @@ from kyc_local import moto_patch
 from tests.integration.conftest import BUCKET, ROOT, load_event
 from tests.support.bundles import APPLICANT, bundle, license_fields
 from tests.support.handlers import handler_module
+from tests.support.leaks import leaks, personal_values
 from tests.support.workflow import (
     SFN_CONFIG,
     TaskInvoker,
@@ -221,6 +222,9 @@ def test_the_execution_history_carries_no_personal_value(workflow):
     assert execution["status"] == "SUCCEEDED" and len(history) > 20
     assert [value for value in APPLICANT.values() if len(value) > 3 and value in text] == []
     assert workflow.stack.queued() == [{"uuid": APP, "app_uuid": APP}]  # the licence message is a pointer
+    details = DynamoApplications(get_settings().table).read(APP).results[Check.DETAILS]
+    assert details.evidence  # the licence's values and the forms compared: in the record, not in the history
+    assert leaks(text, personal_values(APPLICANT, details)) == []
 
 
 

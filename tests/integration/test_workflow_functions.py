@@ -110,9 +110,11 @@ def test_compare_details_reads_the_details_from_the_item(stack, ports, id_reader
 
     result = compare_details.handle(state, DetailsCheckDeps(applications=apps, settings=settings, id_reader=id_reader))
 
-    assert result == {"check": "LICENSE_DETAILS_MATCH", "outcome": "PASS"}
+    assert result == {"check": "LICENSE_DETAILS_MATCH", "outcome": "PASS"}  # to Step Functions: no value
     assert id_reader.calls == [[f"unzipped/{APP}_license.png"]]
-    assert set(stack.item(APP)["DETAILS_REPORT"]) == set(APPLICANT)
+    report = stack.item(APP)["DETAILS_REPORT"]
+    assert set(report) == set(APPLICANT)
+    assert report["LAST_NAME"]["licence_value"].casefold() == APPLICANT["LAST_NAME"].casefold()  # the record only
 
 
 def test_decide_records_a_branch_that_failed_for_good_as_an_error_and_tells_staff(stack, ports, faces):

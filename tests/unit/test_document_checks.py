@@ -115,9 +115,16 @@ def test_minimum_age_is_configurable():
 
 def test_the_detail_names_fields_but_holds_no_personal_values():
     details = {"FIRST_NAME": "Zebulon", "LAST_NAME": "Quartermaine", "DOCUMENT_NUMBER": "X77Q31"}
-    text = json.dumps(assess(details=details).detail)
+    result = assess(details=details)
+    text = json.dumps(result.detail) + repr(result)
     for value in list(details.values()) + [reading.text for reading in LICENSE.values()]:
         assert value not in text
+
+
+def test_the_evidence_keeps_for_staff_what_the_licence_says_and_the_forms_compared():
+    evidence = assess(details={"FIRST_NAME": "Zebulon"}).evidence
+    assert evidence["FIRST_NAME"] == {"licence_value": "JOHN", "applicant_form": "zebulon", "licence_form": "john"}
+    assert set(evidence) == set(DETAILS)
 
 
 @pytest.mark.parametrize(

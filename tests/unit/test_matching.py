@@ -181,11 +181,45 @@ def test_field_matching(field, csv, reading, expected, details, readings):
     assert all(others.values()), others
 
 
-def test_the_report_covers_the_eight_fields_with_rule_and_confidence():
+FORMS = {  # DETAILS against LICENSE: the normalised forms each rule compared
+    "FIRST_NAME": ("john", "john"),
+    "LAST_NAME": ("sample", "sample"),
+    "CITY_IN_ADDRESS": ("harrisburg", "harrisburg"),
+    "ZIP_CODE_IN_ADDRESS": ("17101", "17101"),
+    "STATE_IN_ADDRESS": ("PA", "PA"),
+    "DOCUMENT_NUMBER": ("99999999", "99999999"),
+    "DATE_OF_BIRTH": ("1973-01-07", "1973-01-07"),
+    "ADDRESS": ("123mainst", "123mainst"),
+}
+
+
+def test_the_report_covers_the_eight_fields_with_rule_confidence_value_as_read_and_forms_compared():
     report = compare_details(DETAILS, IdDocument(LICENSE), FLOOR)
     assert list(report) == list(DETAIL_FIELDS)
     for field, entry in report.items():
-        assert entry == {"match": True, "rule": RULES[field], "confidence": LICENSE[field].confidence}
+        applicant_form, licence_form = FORMS[field]
+        assert entry == {"match": True, "rule": RULES[field], "confidence": LICENSE[field].confidence,
+                         "licence_value": LICENSE[field].text, "applicant_form": applicant_form,
+                         "licence_form": licence_form}
+
+
+@pytest.mark.parametrize(
+    ("field", "csv", "reading", "forms"),
+    [
+        ("FIRST_NAME", "Jon", FieldReading("JOHN MICHAEL", 90), ("jon", "johnmichael | john")),
+        ("LAST_NAME", "Smyth", FieldReading("SMITH", 90), ("smyth", "smith")),
+        ("ZIP_CODE_IN_ADDRESS", "17102", FieldReading("17101-1234", 90), ("17102", "17101")),
+        ("ZIP_CODE_IN_ADDRESS", "17101", FieldReading("ABC", 90), ("17101", "")),  # unparseable: nothing to compare
+        ("DATE_OF_BIRTH", "1/8/1973", FieldReading("01/07/1973", 90, "1973-01-07"), ("1973-01-08", "1973-01-07")),
+        ("DOCUMENT_NUMBER", "99-999-998", FieldReading("99 999 999", 90), ("99999998", "99999999")),
+        ("ADDRESS", "12 Oak Avenue Apt 4", FieldReading("123 MAIN ST HARRISBURG PA 17101", 90),
+         ("12oakave#4", "123mainst")),  # each side's street line alone
+    ],
+)
+def test_a_mismatch_shows_the_forms_the_rule_compared(field, csv, reading, forms):
+    entry = compare_details(DETAILS | {field: csv}, IdDocument(LICENSE | {field: reading}), FLOOR)[field]
+    assert (entry["applicant_form"], entry["licence_form"]) == forms
+    assert entry["licence_value"] == reading.text and entry["match"] is not True
 
 
 @pytest.mark.parametrize(
@@ -201,7 +235,9 @@ def test_unreadable_fields_say_why(reading, rule, confidence):
     if reading:
         fields["LAST_NAME"] = reading
     entry = compare_details(DETAILS, IdDocument(fields), FLOOR)["LAST_NAME"]
-    assert entry == {"match": None, "rule": rule, "confidence": confidence}
+    assert {key: entry[key] for key in ("match", "rule", "confidence")} == {
+        "match": None, "rule": rule, "confidence": confidence}
+    assert entry.get("licence_value") == (reading.text if reading else None)  # as read, for staff to judge
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from kyc.matching import compare_details, parse_date, readable, reading_date
-from kyc.model import Check, CheckResult, Details, IdDocument, Outcome, Reason
+from kyc.model import Check, CheckResult, Details, IdDocument, Outcome, Reason, split_evidence
 
 
 def age_on(birth: date, today: date) -> int:
@@ -18,9 +18,10 @@ def assess_license(
 ) -> CheckResult:
     """FAIL on a mismatch, an expired licence or an underage applicant; UNDECIDED when a field is unreadable.
 
-    Every applicable reason is given, in Reason order. The detail names fields, never their values.
+    Every applicable reason is given, in Reason order. The detail names fields, never their values; the licence's
+    values and the normalised forms compared go to the result's evidence (the record only).
     """
-    report = compare_details(details, document, confidence_floor)
+    report, evidence = split_evidence(compare_details(details, document, confidence_floor))
     mismatched = [field for field, entry in report.items() if entry["match"] is False]
     unreadable = [field for field, entry in report.items() if entry["match"] is None]
     expiry_reading = readable(document, "EXPIRATION_DATE", confidence_floor)
@@ -43,4 +44,5 @@ def assess_license(
         outcome=outcome,
         reasons=tuple(reason for reason in Reason if reason in reasons),
         detail={"fields": report, "mismatched": mismatched, "unreadable": unreadable},
+        evidence=evidence,
     )

@@ -1,7 +1,9 @@
 """Details matching: each CSV field against what AnalyzeID read from the licence, by a rule per field.
 
 The report says, per field, whether it matched (True/False), or None when the licence value is unreadable: not
-returned, below the confidence floor, or not parseable. An unreadable field is never a mismatch.
+returned, below the confidence floor, or not parseable. An unreadable field is never a mismatch. For the review
+console it also keeps the licence's value as read and the normalised forms the rule compared: personal values, kept
+in the application record only (never in a log, message, event or Step Functions output).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -128,42 +131,65 @@ def zip5(text: str) -> str | None:
     return digits[:5] if len(digits) in (5, 9) else None
 
 
-def _equal(csv_value: object, licence_value: object) -> bool | None:
-    if not licence_value:
-        return None
-    return csv_value == licence_value
+MAX_SHOWN = 200  # characters of a value or form kept for the console (a CSV value is at most 200)
 
 
-def _first_name(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+@dataclass(frozen=True)
+class Compared:
+    """A rule's verdict and the normalised forms it compared (the licence's alternatives joined by " | ")."""
+
+    match: bool | None
+    applicant: str
+    licence: str
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)[:MAX_SHOWN]
+
+
+def _equal(csv_value: object, licence_value: object) -> Compared:
+    match = None if not licence_value else csv_value == licence_value
+    return Compared(match, _shown(csv_value), _shown(licence_value))
+
+
+def _among(applicant: str, candidates: list[str]) -> Compared:
+    """The applicant's form against the licence's accepted forms (empty: unreadable)."""
+    accepted = list(dict.fromkeys(candidate for candidate in candidates if candidate))
+    if not accepted:
+        return Compared(None, _shown(applicant), "")
+    match = applicant in accepted
+    return Compared(match, _shown(applicant), _shown(applicant if match else " | ".join(accepted)))
+
+
+def _first_name(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
     licence = words(reading.text)
     if not licence:
-        return None
+        return _among(name_key(value), [])
     middle = document.get("MIDDLE_NAME")
-    candidates = {"".join(licence), licence[0], "".join(licence + (words(middle.text) if middle else []))}
-    return name_key(value) in candidates
+    candidates = ["".join(licence), licence[0], "".join(licence + (words(middle.text) if middle else []))]
+    return _among(name_key(value), candidates)
 
 
-def _last_name(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+def _last_name(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
     licence = name_key(reading.text)
-    if not licence:
-        return None
     suffix = document.get("SUFFIX")
-    return name_key(value) in {licence, licence + (name_key(suffix.text) if suffix else "")}
+    candidates = [licence, licence + (name_key(suffix.text) if suffix else "")] if licence else []
+    return _among(name_key(value), candidates)
 
 
 def _city_key(text: str) -> str:
     return "".join(_CITY_WORDS.get(word, word) for word in words(text))
 
 
-def _city(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+def _city(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
     return _equal(_city_key(value), _city_key(reading.text))
 
 
-def _zip(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+def _zip(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
     return _equal(zip5(value), zip5(reading.text))
 
 
-def _state(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+def _state(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
     return _equal(state_code(value), state_code(reading.text))
 
 
@@ -178,21 +204,26 @@ def document_number_key(number: str) -> str:
     return normalize_license_number(number).translate(_LOOK_ALIKE)
 
 
-def _document_number(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+def _document_number(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
     return _equal(document_number_key(value), document_number_key(reading.text))
 
 
-def _date_of_birth(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
+def _date_of_birth(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
     return _equal(parse_date(value), reading_date(reading))
 
 
-def _address(value: str, reading: FieldReading, document: IdDocument, details: Details) -> bool | None:
-    """The street line: either side may carry city, state and ZIP after it, which are set aside when known."""
+def _address(value: str, reading: FieldReading, document: IdDocument, details: Details) -> Compared:
+    """The street line: either side may carry city, state and ZIP after it, which are set aside when known.
+    The forms shown: the longest key both sides share, else each side's street line alone (its shortest key)."""
     context = _AddressContext(details, document)
-    licence = context.street_keys(reading.text)
+    licence, applicant = context.street_keys(reading.text), context.street_keys(value)
+    shortest = min(applicant, key=lambda key: (len(key), key), default="")
     if not licence:
-        return None
-    return not licence.isdisjoint(context.street_keys(value))
+        return Compared(None, _shown(shortest), "")
+    if common := licence & applicant:
+        shared = max(common, key=lambda key: (len(key), key))
+        return Compared(True, _shown(shared), _shown(shared))
+    return Compared(False, _shown(shortest), _shown(min(licence, key=lambda key: (len(key), key))))
 
 
 class _AddressContext:
@@ -232,7 +263,7 @@ def _address_key(tokens: list[str]) -> str:
     return "".join(token for i, token in enumerate(mapped) if not (token == _UNIT and mapped[i - 1 : i] == [_UNIT]))
 
 
-Comparator = Callable[[str, FieldReading, IdDocument, Details], bool | None]
+Comparator = Callable[[str, FieldReading, IdDocument, Details], Compared]
 RULES: dict[str, tuple[str, Comparator]] = {
     "FIRST_NAME": ("name", _first_name),
     "LAST_NAME": ("name", _last_name),
@@ -252,22 +283,27 @@ def readable(document: IdDocument, field: str, confidence_floor: float) -> Field
 
 
 def compare_details(details: Details, document: IdDocument, confidence_floor: float) -> dict[str, dict[str, Any]]:
-    """{FIELD: {"match": bool | None, "rule": str, "confidence": float | None}} for the eight fields.
+    """{FIELD: {"match": bool | None, "rule": str, "confidence": float | None, ...}} for the eight fields.
 
     `rule` names the comparison applied, or why the field is unreadable (not_returned, below_confidence_floor,
-    unparseable) when `match` is None.
+    unparseable) when `match` is None. With a reading, `licence_value` is its text as read; when the rule ran,
+    `applicant_form` and `licence_form` are the normalised forms it compared. Personal values: the record only.
     """
     report: dict[str, dict[str, Any]] = {}
     for field in DETAIL_FIELDS:
         reading = document.get(field)
-        confidence = float(reading.confidence) if reading else None
+        entry: dict[str, Any] = {"confidence": float(reading.confidence) if reading else None}
         if reading is None:
-            match, rule = None, NOT_RETURNED
+            entry |= {"match": None, "rule": NOT_RETURNED}
         elif reading.confidence < confidence_floor:
-            match, rule = None, BELOW_CONFIDENCE_FLOOR
+            entry |= {"match": None, "rule": BELOW_CONFIDENCE_FLOOR, "licence_value": _shown(reading.text)}
         else:
             rule, compare = RULES[field]
-            match = compare(details.get(field, ""), reading, document, details)
-            rule = rule if match is not None else UNPARSEABLE
-        report[field] = {"match": match, "rule": rule, "confidence": confidence}
+            compared = compare(details.get(field, ""), reading, document, details)
+            entry |= {
+                "match": compared.match, "rule": rule if compared.match is not None else UNPARSEABLE,
+                "licence_value": _shown(reading.text),
+                "applicant_form": compared.applicant, "licence_form": compared.licence,
+            }
+        report[field] = entry
     return report

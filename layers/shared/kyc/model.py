@@ -82,14 +82,29 @@ class Outcome(StrEnum):
     ERROR = "ERROR"  # a dependency failed beyond its retries: ERROR
 
 
+EVIDENCE_KEYS = ("licence_value", "applicant_form", "licence_form")
+"""A details report entry's personal values (CheckResult.evidence); the rest of an entry names rules and scores."""
+
+
+def split_evidence(report: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, str]]]:
+    """A details report (per field) as (the report without personal values, the personal values of each field)."""
+    plain = {name: {k: v for k, v in entry.items() if k not in EVIDENCE_KEYS} for name, entry in report.items()}
+    personal = {name: {k: entry[k] for k in EVIDENCE_KEYS if k in entry} for name, entry in report.items()}
+    evidence = {name: values for name, values in personal.items() if values}
+    return plain, evidence
+
+
 @dataclass(frozen=True)
 class CheckResult:
-    """One check's outcome. `detail` names fields, limits and scores; never personal values."""
+    """One check's outcome. `detail` names fields, limits and scores; never personal values. `evidence` holds the
+    personal values staff judge the check by (the details check: per field, the licence's value as read and the
+    normalised forms compared): kept in the application record for the review console only, out of the repr."""
 
     check: Check
     outcome: Outcome
     reasons: tuple[Reason, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     @property
     def value(self) -> bool | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
-from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status, iso
+from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status, iso, split_evidence
 from kyc.ports import ApplicationRecord, Claim, PastAttempt, PendingDecision, QueueEntry, StaffDecision
 
 _deserializer = TypeDeserializer()  # Powertools' copy of boto3's, without importing boto3 (kyc.adapters.aws)
@@ -73,7 +73,8 @@ def result_attributes(result: CheckResult) -> Item:
     if result.check is Check.FACE and result.detail.get("similarity") is not None:
         values["FACE_SIMILARITY"] = result.detail["similarity"]
     if result.check is Check.DETAILS and "fields" in result.detail:
-        values["DETAILS_REPORT"] = result.detail["fields"]
+        fields = result.detail["fields"]  # with, per field, its evidence (the licence's value, the forms compared)
+        values["DETAILS_REPORT"] = {name: {**entry, **result.evidence.get(name, {})} for name, entry in fields.items()}
     return values
 
 
@@ -82,10 +83,11 @@ def _result(item: Item, check: Check) -> CheckResult | None:
     if not recorded:
         return None
     detail = dict(recorded.get("detail") or {})
+    evidence: dict[str, dict[str, str]] = {}
     if check is Check.DETAILS and "DETAILS_REPORT" in item:
-        detail["fields"] = item["DETAILS_REPORT"]
+        detail["fields"], evidence = split_evidence(item["DETAILS_REPORT"])
     reasons = tuple(Reason(reason) for reason in recorded.get("reasons", []))
-    return CheckResult(check, Outcome(recorded["outcome"]), reasons, detail)
+    return CheckResult(check, Outcome(recorded["outcome"]), reasons, detail, evidence)
 
 
 def attempt_item(claim: Claim, attempt: int) -> Item:
