@@ -126,6 +126,7 @@ class HttpApiServer(BackgroundHttpServer):
         lowered: dict[str, str] = {}
         for name, value in headers.items():
             lowered[name.lower()] = f"{lowered[name.lower()]},{value}" if name.lower() in lowered else value
+        lowered["x-forwarded-proto"] = "http"  # API Gateway sets it (https there), whatever the client sent
         content_type = lowered.get("content-type", "")
         is_text = not body or any(kind in content_type for kind in _TEXT_TYPES)
         now = time.time()

@@ -8,7 +8,15 @@ import pytest
 from kyc.document_checks import assess_license
 from kyc.faces import FaceBand, decide_face
 from kyc.model import Check, CheckResult, FaceComparison, IdDocument, Outcome, Reason, Status
-from kyc.notifications import application_rejected, check_failed, final_status, service_error
+from kyc.notifications import (
+    MAX_SUBJECT_CHARS,
+    application_rejected,
+    check_failed,
+    confirmation_waiting,
+    final_status,
+    service_error,
+    staff_decision,
+)
 
 from tests.unit.builders import APPLICANT, DETAILS, FLOOR, LICENSE
 
@@ -195,3 +203,23 @@ def test_the_final_message_carries_no_applicant_value():
     for value in values:
         if len(value) > 2:  # a two-letter state code is inside ordinary words (PASS, APPLICATION)
             assert value not in text, value
+
+
+def test_a_staff_decision_names_the_app_the_decision_and_the_role_never_the_person():
+    message = staff_decision("8d247914", Status.REJECTED, (Reason.UNDERAGE,), "reviewer",
+                             console_url="https://console.example/console")
+    assert message.subject == "Staff decision REJECTED – 8d247914"
+    assert message.attributes == {"app_uuid": "8d247914", "check": "STAFF_DECISION", "outcome": "REJECTED"}
+    assert message.body.startswith("Application: 8d247914\nDecision: REJECTED\nDecided by: a reviewer\n"
+                                   "Reason codes: UNDERAGE\n")
+    assert "Review console: https://console.example/console/cases/8d247914\n" in message.body
+    confirmed = staff_decision("8d247914", Status.APPROVED, (), "senior", confirmed=True)
+    assert "Decided by: a senior, confirming another member of staff's proposal (four-eyes)" in confirmed.body
+    assert "open the account" in confirmed.body
+
+
+def test_a_proposal_asks_a_senior_to_confirm_and_its_subject_fits_sns():
+    message = confirmation_waiting("x" * 64, Status.APPROVED, "reviewer")
+    assert len(message.subject) <= MAX_SUBJECT_CHARS and message.subject.startswith("Four-eyes confirmation WAITING")
+    assert message.attributes["audience"] == "senior" and message.attributes["outcome"] == "PENDING"
+    assert "Proposed decision: APPROVED\nProposed by: a reviewer\n" in message.body

@@ -251,3 +251,54 @@ def final_status(
         body="\n".join(lines) + "\n" + _console(app_uuid, console_url),
         attributes={"app_uuid": app_uuid, "check": "APPLICATION", "outcome": status.value},
     )
+
+
+_DECIDED = {
+    Status.APPROVED: _NEXT[Status.APPROVED],
+    Status.REJECTED: "The application is rejected by staff; the applicant sees the reason in the mobile app.",
+    Status.RESUBMISSION_REQUESTED: "The applicant is asked for a corrected bundle (their next attempt); nothing "
+    "else is needed until it arrives.",
+}
+
+
+def staff_decision(
+    app_uuid: str, status: Status, reasons: Iterable[Reason], role: str, *, confirmed: bool = False,
+    console_url: str | None = None,
+) -> Notification:
+    """A staff decision carried out on the console (or a four-eyes decision confirmed): the app id, the decision
+    and the decider's role; never a name, a note or the words to the applicant."""
+    app_uuid, role = _clean(app_uuid), _clean(role)
+    by = f"a {role}, confirming another member of staff's proposal (four-eyes)" if confirmed else f"a {role}"
+    body = (
+        f"Application: {app_uuid}\n"
+        f"Decision: {status.value}\n"
+        f"Decided by: {by}\n"
+        f"Reason codes: {', '.join(reasons) or 'none'}\n\n"
+        "What to do:\n"
+        f"- {_DECIDED.get(status, 'Nothing.')}\n"
+        + _console(app_uuid, console_url)
+    )
+    return Notification(
+        subject=_subject(f"Staff decision {status.value}", app_uuid),
+        body=body,
+        attributes={"app_uuid": app_uuid, "check": "STAFF_DECISION", "outcome": status.value},
+    )
+
+
+def confirmation_waiting(app_uuid: str, target: Status, role: str, console_url: str | None = None) -> Notification:
+    """A four-eyes decision proposed on the console: a senior (not the proposer) must confirm it."""
+    app_uuid, role = _clean(app_uuid), _clean(role)
+    body = (
+        f"Application: {app_uuid}\n"
+        f"Proposed decision: {target.value}\n"
+        f"Proposed by: a {role}\n\n"
+        "What to do:\n"
+        "- A senior other than the proposer: open the case in the console, review the evidence and confirm the "
+        "decision (it takes effect only when confirmed).\n"
+        + _console(app_uuid, console_url)
+    )
+    return Notification(
+        subject=_subject(f"Four-eyes confirmation WAITING ({target.value})", app_uuid),
+        body=body,
+        attributes={"app_uuid": app_uuid, "check": "FOUR_EYES", "outcome": "PENDING", "audience": "senior"},
+    )
