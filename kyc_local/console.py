@@ -19,7 +19,7 @@ from kyc_local.api import HttpApiServer, Route, _json
 from kyc_local.jwt_auth import JwtVerifier, Unauthorized, as_authorizer_claims
 
 GROUPS = ("reviewer", "senior", "admin", "auditor")
-DEMO_USERS = {"rita": "reviewer", "sam": "senior", "sue": "senior", "ada": "admin", "al": "auditor"}
+DEMO_USERS = {"rita": "reviewer", "rob": "reviewer", "sam": "senior", "sue": "senior", "ada": "admin", "al": "auditor"}
 DEMO_PASSWORD = "Console-Demo-2026!"  # local only: printed by `kyc up`, never a cloud default
 SIGN_IN = ("POST", "/console/auth")
 _FORWARDED = ("InitiateAuth", "RespondToAuthChallenge", "RevokeToken")

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap, console_html, console_session
 from kyc.observability import logger, metrics, tracer
-from kyc.services import review
+from kyc.services import review, review_queue
 from kyc.settings import get_settings
 
 app = APIGatewayHttpResolver()
@@ -41,14 +41,35 @@ def static(name: str) -> Response[str]:
 
 @app.get("/console/queue")
 def queue() -> Response[str]:
-    return _signed_in(lambda staff, csrf, now: _html(
-        console_html.queue_page(staff, review.queue(staff, bootstrap.console_dependencies()), csrf, now)))
+    def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:
+        params = app.current_event.query_string_parameters or {}
+        view = review_queue.queue(staff, params, bootstrap.console_dependencies(), now)
+        return _html(console_html.queue_page(staff, view, csrf, now))
+
+    return _signed_in(run)
+
+
+@app.get("/console/queues")
+def queue_settings() -> Response[str]:
+    return _signed_in(lambda staff, csrf, now: _html(console_html.settings_page(
+        staff, review_queue.settings_history(staff, bootstrap.console_dependencies()), csrf)))
+
+
+@app.post("/console/queues")
+def change_queue_settings() -> Response[str]:
+    def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:
+        deps = bootstrap.console_dependencies()
+        review_queue.change_slas(staff, _form(), deps, now)
+        return _html(console_html.settings_page(staff, review_queue.settings_history(staff, deps), csrf,
+                                                "SLAs changed."))
+
+    return _signed_in(run, post=True)
 
 
 @app.post("/console/next")
 def take_next() -> Response[str]:
     def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:
-        app_uuid = review.take_next(staff, bootstrap.console_dependencies())
+        app_uuid = review_queue.take_next(staff, bootstrap.console_dependencies(), now)
         if app_uuid is None:
             return _html(console_html.message_page(staff, "Queue", "No case is waiting."))
         return _case(staff, app_uuid, csrf, now)
@@ -80,8 +101,17 @@ def act(app_uuid: str, action: str) -> Response[str]:
         if action == "confirm":
             review.confirm(staff, app_uuid, deps, now)
             notice = "Decision confirmed."
-        elif action in ("comment", "escalate"):
-            review.comment(staff, app_uuid, form.get("note", ""), deps, now, escalate=action == "escalate")
+        elif action == "comment":
+            review.comment(staff, app_uuid, form.get("note", ""), deps, now)
+        elif action == "escalate":
+            review_queue.escalate(staff, app_uuid, form.get("note", ""), deps, now)
+            notice = "Escalated to the senior queue."
+        elif action == "assign":
+            review_queue.assign_to_me(staff, app_uuid, deps, now)
+            notice = "Assigned to you."
+        elif action == "release":
+            review_queue.release(staff, app_uuid, deps, now)
+            notice = "Released to the queue."
         else:
             outcome = review.decide(staff, app_uuid, action, form.get("seen", ""), deps, now,
                                     reason=form.get("reason", ""), note=form.get("note", ""),

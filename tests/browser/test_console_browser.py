@@ -34,9 +34,9 @@ def stack(tmp_path_factory):
         yield running
 
 
-def review_case(stack: LocalStack, app_uuid: str, details_outcome: Outcome = Outcome.PASS) -> None:
+def review_case(stack: LocalStack, app_uuid: str, details_outcome: Outcome = Outcome.PASS, hours_ago: int = 2) -> None:
     applications = DynamoApplications(stack.resource("CustomerMetadataTable"), stack.client("dynamodb"))
-    now = datetime.now(UTC) - timedelta(hours=2)
+    now = datetime.now(UTC) - timedelta(hours=hours_ago)
     applications.claim(Claim(app_uuid, "e1", now, now, now + timedelta(days=30), details=dict(APPLICANT)))
     face = CheckResult(Check.FACE, Outcome.UNDECIDED, (Reason.FACE_UNCERTAIN,), {"similarity": 91.4})
     details = CheckResult(Check.DETAILS, details_outcome, (), {"fields": FIELDS})
@@ -86,6 +86,9 @@ def test_a_reviewer_signs_in_opens_a_case_with_its_evidence_and_decides(stack, b
 
     page.click("a[href='/console/cases/case0001']")
     page.wait_for_selector("table#fields")
+    assert page.locator("form[action$='/approve']").count() == 0  # only the case's assignee acts
+    page.click("form[action$='/assign'] button")
+    page.wait_for_selector("text=Assigned to you.")
     loaded = "img => img.complete && img.naturalWidth > 0"  # a function, not a string eval'd in the page (the CSP)
     wait_until(lambda: all(page.locator(image).evaluate(loaded) for image in ("#selfie", "#licence")))
     assert "ZIP_CODE_IN_ADDRESS" in page.inner_text("table#fields") and "91.4" in page.inner_text("#face")
@@ -133,6 +136,8 @@ def test_four_eyes_takes_a_second_senior_and_an_auditor_only_reads(stack, browse
 
     rita, _ = sign_in(browser, url, "rita")
     open_case(rita, "case0003")
+    rita.click("form[action$='/assign'] button")
+    rita.wait_for_selector("text=Assigned to you.")
     rita.click("form[action$='/approve'] button")
     rita.wait_for_selector("#pending")
     assert rita.inner_text("#status") == "REVIEW" and rita.locator("form[action$='/confirm']").count() == 0
@@ -154,3 +159,56 @@ def test_four_eyes_takes_a_second_senior_and_an_auditor_only_reads(stack, browse
     assert sue.locator("#selfie").is_visible() and sue.locator("table#fields").is_visible()
     assert sue.locator("#timeline").is_visible()
     sue.screenshot(path=str(ARTIFACTS / "case-report.png"), full_page=True)
+
+
+def test_queue_filters_take_next_assignment_escalation_and_an_admins_sla(stack, browser):
+    review_case(stack, "case0101", hours_ago=30)  # overdue against the review queue's 24 h
+    review_case(stack, "case0102", hours_ago=29)
+    url = stack.api_urls["ConsoleApi"]
+
+    rita, seen = sign_in(browser, url, "rita")
+    rita.check("#filters input[name=overdue]")
+    rita.click("#filters button")
+    rita.wait_for_selector("#filters input[name=overdue][checked]")  # the filtered page, as the server rendered it
+    rows = rita.locator("table#queue tbody tr")
+    assert [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())] == ["case0101", "case0102"]
+    assert "late 6h" in rows.first.locator("td.sla").inner_text()
+    rita.click("form[action='/console/next'] button")  # the longest waiting unassigned case, assigned to her
+    rita.wait_for_selector("text=Case case0101")
+    assert rita.inner_text("#assignee") == "rita" and "late 6h" in rita.inner_text("#sla")
+
+    rob, _ = sign_in(browser, url, "rob")  # another reviewer: sees the case, cannot act on it nor take it
+    open_case(rob, "case0101")
+    assert rob.locator("#not-yours").count() == 1 and rob.locator("form[action^='/console/cases/']").count() == 0
+
+    rita.fill("form[action$='/escalate'] input[name=note]", "the licence photo looks altered")
+    rita.click("form[action$='/escalate'] button")
+    rita.wait_for_selector("text=Escalated to the senior queue.")
+    assert rita.inner_text("#queue-name") == "senior" and rita.inner_text("#assignee") == "unassigned"
+    assert "left 7h" in rita.inner_text("#sla")  # the senior queue's 8 h, from the escalation
+    assert rita.locator("form[action$='/assign']").count() == 0  # only seniors take from the senior queue
+
+    sue, _ = sign_in(browser, url, "sue")  # a senior takes it from the senior queue
+    sue.click("a[href='/console/queue?queue=senior']")
+    sue.wait_for_selector("text=SLA of the senior queue")
+    open_case(sue, "case0101")
+    sue.click("form[action$='/assign'] button")
+    sue.wait_for_selector("text=Assigned to you.")
+    assert sue.inner_text("#assignee") == "sue" and sue.locator("form[action$='/approve']").count() == 1
+
+    ada, _ = sign_in(browser, url, "ada")  # the admin sets the review queue's SLA to 48 h
+    ada.click("a[href='/console/queues']")
+    ada.wait_for_selector("form.sla")
+    ada.fill("form.sla input[name=review]", "48")
+    ada.click("form.sla button")
+    ada.wait_for_selector("text=SLAs changed.")
+    assert "ada" in ada.inner_text("table#slas tbody tr:first-child")
+    rita.click("a[href='/console/queue']")
+    rita.wait_for_selector("table#queue")
+    rita.check("#filters input[name=overdue]")
+    rita.click("#filters button")
+    rita.wait_for_selector("#filters input[name=overdue][checked]")
+    assert rita.locator("a[href='/console/cases/case0102']").count() == 0  # 29 h waited: no longer late
+    assert any("overdue=1" in url_seen for url_seen in seen)
+    for url_seen in seen:  # the filters' addresses carry statuses, reasons, user names and dates only
+        assert [value for value in APPLICANT.values() if len(value) > 3 and value in url_seen] == []

@@ -12,10 +12,12 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from kyc.adapters.dynamodb import DynamoApplications
-from kyc.adapters.memory import MemoryApplications
+from kyc.adapters.memory import MemoryApplications, MemoryQueueSettings
+from kyc.adapters.queue_settings_dynamodb import DynamoQueueSettings
 from kyc.lifecycle import MAX_ATTEMPTS
 from kyc.model import Check, CheckResult, Outcome, Reason, Rejection, Status
-from kyc.ports import Applications, Claim, StaffDecision
+from kyc.ports import Applications, Claim, QueueQuery, QueueSettingsStore, StaffDecision
+from kyc.queues import QueueSettings
 from moto import mock_aws
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -36,6 +38,12 @@ QUEUE_INDEX = {  # as template.yaml declares it
     ],
     "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["REASONS", "ATTEMPT"]},
 }
+WAITING_INDEX = {  # as template.yaml declares it
+    "IndexName": "QueueWaiting",
+    "KeySchema": [{"AttributeName": "QUEUE", "KeyType": "HASH"}, {"AttributeName": "QUEUED_AT", "KeyType": "RANGE"}],
+    "Projection": {"ProjectionType": "INCLUDE",
+                   "NonKeyAttributes": ["APPLICATION_STATUS", "REASONS", "ATTEMPT", "ASSIGNEE", "UPDATED_AT"]},
+}
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
@@ -50,10 +58,10 @@ def applications(request) -> Applications:
             KeySchema=[{"AttributeName": "APP_UUID", "KeyType": "HASH"}],
             AttributeDefinitions=[
                 {"AttributeName": name, "AttributeType": "S"}
-                for name in ("APP_UUID", "APPLICATION_STATUS", "UPDATED_AT")
+                for name in ("APP_UUID", "APPLICATION_STATUS", "UPDATED_AT", "QUEUE", "QUEUED_AT")
             ],
             BillingMode="PAY_PER_REQUEST",
-            GlobalSecondaryIndexes=[QUEUE_INDEX],
+            GlobalSecondaryIndexes=[QUEUE_INDEX, WAITING_INDEX],
         )
         yield DynamoApplications("CustomerMetadataTable", dynamodb)
 
@@ -284,9 +292,12 @@ def test_attempts_are_bounded(applications):
 # ---------------------------------------------------------------- staff decisions (the review console)
 
 
-def in_review(applications: Applications, app_uuid: str = "app1", at: datetime = T0) -> None:
+def in_review(applications: Applications, app_uuid: str = "app1", at: datetime = T0, assignee: str | None = "rita"):
+    """A case waiting in the review queue, assigned to `assignee` (only the assignee decides it)."""
     claimed(applications, app_uuid=app_uuid)
     assert applications.settle(app_uuid, Status.REVIEW, (Reason.FACE_UNCERTAIN,), at, etag="e1")
+    if assignee is not None:
+        assert applications.assign(app_uuid, "review", assignee, None)
 
 
 def test_a_staff_decision_moves_a_case_in_review_once(applications):
@@ -382,15 +393,144 @@ def test_a_new_attempt_drops_a_pending_proposal(applications):
     assert applications.read("app1").status == Status.PROCESSING
 
 
-def test_the_queue_holds_cases_in_review_and_error_oldest_first(applications):
+def waiting(applications: Applications, queue: str = "review", **filters) -> list[str]:
+    query = QueueQuery(queue, filters.pop("statuses", frozenset({Status.REVIEW, Status.ERROR})), **filters)
+    return [entry.app_uuid for entry in applications.waiting(query, 10)]
+
+
+def test_a_case_in_review_or_error_waits_in_the_review_queue_longest_waiting_first(applications):
     for minute, app_uuid in [(3, "c"), (1, "a"), (2, "b")]:
-        in_review(applications, app_uuid, T0 + timedelta(minutes=minute))
+        in_review(applications, app_uuid, T0 + timedelta(minutes=minute), assignee=None)
     claimed(applications, app_uuid="e")
     assert applications.settle("e", Status.ERROR, (Reason.SERVICE_ERROR,), T0 + timedelta(minutes=2, seconds=30))
     claimed(applications, app_uuid="p")  # PROCESSING: not a case
-    queue = applications.queued_cases((Status.REVIEW, Status.ERROR), 10)
-    assert [entry.app_uuid for entry in queue] == ["a", "b", "e", "c"]
-    assert (queue[0].status, queue[0].reasons, queue[0].attempt) == (Status.REVIEW, (Reason.FACE_UNCERTAIN,), 1)
-    assert [entry.app_uuid for entry in applications.queued_cases((Status.REVIEW,), 2)] == ["a", "b"]
-    assert applications.decide("a", Status.REVIEW, StaffDecision(APPROVED, "rita"), LATER)
-    assert [entry.app_uuid for entry in applications.queued_cases((Status.REVIEW, Status.ERROR), 10)] == ["b", "e", "c"]
+    assert waiting(applications) == ["a", "b", "e", "c"]
+    entry = applications.waiting(QueueQuery("review", frozenset({Status.REVIEW})), 2)[0]
+    assert (entry.app_uuid, entry.status, entry.reasons, entry.attempt) == ("a", Status.REVIEW, (Reason.FACE_UNCERTAIN,), 1)
+    assert (entry.queue, entry.assignee, entry.queued_at) == ("review", None, "2026-12-01T12:01:00Z")
+    record = applications.read("e")
+    assert (record.queue, record.assignee, record.queued_at) == ("review", None, "2026-12-01T12:02:30Z")
+    assert applications.read("p").queue is None and waiting(applications, "senior") == []
+    assert applications.assign("a", "review", "rita", None)
+    assert applications.decide("a", Status.REVIEW, StaffDecision(APPROVED, "rita"), LATER)  # it leaves the queue
+    assert waiting(applications) == ["b", "e", "c"]
+    assert (applications.read("a").queue, applications.read("a").assignee) == (None, None)
+
+
+def test_the_queue_filters_by_status_reason_assignee_and_time(applications):
+    for minute, app_uuid in [(1, "a"), (2, "b"), (3, "c")]:
+        in_review(applications, app_uuid, T0 + timedelta(minutes=minute), assignee=None)
+    claimed(applications, app_uuid="e")
+    assert applications.settle("e", Status.ERROR, (Reason.SERVICE_ERROR,), T0 + timedelta(minutes=4))
+    assert applications.assign("b", "review", "rita", None) and applications.assign("e", "review", "sam", None)
+    assert waiting(applications, statuses=frozenset({Status.ERROR})) == ["e"]
+    assert waiting(applications, reason=Reason.SERVICE_ERROR) == ["e"]
+    assert waiting(applications, assignee="rita") == ["b"]
+    assert waiting(applications, unassigned=True) == ["a", "c"]
+    assert waiting(applications, queued_from="2026-12-01T12:02:00Z") == ["b", "c", "e"]
+    assert waiting(applications, queued_to="2026-12-01T12:02:00Z") == ["a", "b"]
+    assert waiting(applications, queued_from="2026-12-01T12:02:00Z", queued_to="2026-12-01T12:03:00Z") == ["b", "c"]
+    assert waiting(applications, queued_from="2026-12-01T12:03:00Z", queued_to="2026-12-01T12:02:00Z") == []
+    assert waiting(applications, unassigned=True, queued_from="2026-12-01T12:02:00Z") == ["c"]
+    first = applications.waiting(QueueQuery("review", frozenset({Status.REVIEW, Status.ERROR})), 2)
+    assert [entry.app_uuid for entry in first] == ["a", "b"] and first[1].assignee == "rita"
+
+
+def test_a_filtered_queue_reads_on_past_the_cases_its_filter_drops(applications):
+    for index in range(25):
+        in_review(applications, f"c{index:02d}", T0 + timedelta(minutes=index), assignee="rita" if index < 20 else None)
+    assert waiting(applications, unassigned=True)[:3] == ["c20", "c21", "c22"]
+    query = QueueQuery("review", frozenset({Status.REVIEW}), unassigned=True)
+    assert [entry.app_uuid for entry in applications.waiting(query, 1)] == ["c20"]
+    assert len(applications.waiting(QueueQuery("review", frozenset({Status.REVIEW}), assignee="rita"), 100)) == 20
+
+
+def test_a_case_is_assigned_once_and_only_its_assignee_decides_it(applications):
+    in_review(applications, assignee=None)
+    rita, sam = StaffDecision(APPROVED, "rita"), StaffDecision(APPROVED, "sam")
+    assert not applications.decide("app1", Status.REVIEW, rita, LATER)  # nobody's case yet
+    assert not applications.propose("app1", Status.REVIEW, rita, LATER)
+    assert not applications.assign("app1", "senior", "rita", None)  # not in that queue
+    assert applications.assign("app1", "review", "rita", None)
+    assert not applications.assign("app1", "review", "sam", None)  # taken: only a take-over of rita's case
+    assert applications.read("app1").assignee == "rita"
+    assert not applications.decide("app1", Status.REVIEW, sam, LATER)
+    assert not applications.propose("app1", Status.REVIEW, sam, LATER)
+    assert applications.assign("app1", "review", "sam", "rita")  # a take-over of the case as seen
+    assert not applications.decide("app1", Status.REVIEW, rita, LATER)
+    assert applications.assign("app1", "review", None, "sam")  # released
+    assert applications.read("app1").assignee is None
+    assert applications.assign("app1", "review", "sam", None)
+    assert applications.decide("app1", Status.REVIEW, sam, LATER)
+    assert not applications.assign("app1", "review", "rita", None)  # decided: no longer waiting
+
+
+def test_of_many_concurrent_takes_one_assigns_the_case(applications):
+    in_review(applications, assignee=None)
+    users = [f"user{index}" for index in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        taken = list(pool.map(lambda user: applications.assign("app1", "review", user, None), users))
+    assert taken.count(True) == 1 and applications.read("app1").assignee == users[taken.index(True)]
+
+
+def test_escalation_moves_the_case_to_the_senior_queue_unassigned_waiting_anew(applications):
+    in_review(applications)
+    assert not applications.escalate("app1", "sam", "senior", LATER)  # not sam's case
+    assert applications.escalate("app1", "rita", "senior", LATER)
+    record = applications.read("app1")
+    assert (record.queue, record.assignee, record.queued_at) == ("senior", None, "2026-12-01T12:05:00Z")
+    assert waiting(applications) == [] and waiting(applications, "senior") == ["app1"]
+    assert not applications.assign("app1", "review", "rita", None)
+    assert applications.assign("app1", "senior", "sue", None)
+    assert not applications.escalate("app1", "sue", "senior", LATER)  # there already
+    assert applications.decide("app1", Status.REVIEW, StaffDecision(APPROVED, "sue"), LATER)
+
+
+def test_a_confirmation_needs_no_assignment_and_takes_the_case_out_of_its_queue(applications):
+    in_review(applications)
+    assert applications.propose("app1", Status.REVIEW, StaffDecision(APPROVED, "rita"), LATER)
+    assert applications.confirm("app1", "sue", LATER) is not None
+    record = applications.read("app1")
+    assert (record.status, record.queue, record.assignee) == (APPROVED, None, None) and waiting(applications) == []
+
+
+def test_a_next_attempt_leaves_the_queue_and_a_later_review_enters_it_unassigned(applications):
+    claimed(applications)
+    assert applications.settle("app1", Status.ERROR, (Reason.SERVICE_ERROR,), T0, etag="e1")
+    assert applications.assign("app1", "review", "rita", None)
+    record = applications.start_attempt(next_claim(), applications.read("app1"))
+    assert (record.queue, record.assignee, record.queued_at) == (None, None, "")
+    assert waiting(applications) == []
+    assert applications.settle("app1", Status.REVIEW, (Reason.FACE_UNCERTAIN,), LATER, etag="e2")
+    record = applications.read("app1")
+    assert (record.queue, record.assignee, record.queued_at) == ("review", None, "2026-12-01T12:05:00Z")
+
+
+# ---------------------------------------------------------------- the queues' SLA settings
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def queue_settings(request) -> QueueSettingsStore:
+    if request.param == "memory":
+        yield MemoryQueueSettings()
+        return
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(
+            TableName="AuditTable",
+            KeySchema=[{"AttributeName": "CASE_ID", "KeyType": "HASH"}, {"AttributeName": "SEQUENCE", "KeyType": "RANGE"}],
+            AttributeDefinitions=[{"AttributeName": "CASE_ID", "AttributeType": "S"},
+                                  {"AttributeName": "SEQUENCE", "AttributeType": "N"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield DynamoQueueSettings("AuditTable", dynamodb)
+
+
+def test_queue_settings_are_kept_as_versions_newest_first_each_once(queue_settings):
+    assert queue_settings.latest(5) == []
+    first = QueueSettings({"review": 12, "senior": 4}, 1, "ada", "2026-12-01T12:00:00Z")
+    assert queue_settings.record(first)
+    assert not queue_settings.record(QueueSettings({"review": 48, "senior": 4}, 1, "bob", "2026-12-01T12:01:00Z"))
+    second = QueueSettings({"review": 6, "senior": 2}, 2, "bob", "2026-12-01T12:02:00Z")
+    assert queue_settings.record(second)
+    assert queue_settings.latest(1) == [second] and queue_settings.latest(5) == [second, first]

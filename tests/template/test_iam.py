@@ -405,7 +405,7 @@ def test_the_layer_keeps_the_models_of_exactly_the_services_the_adapters_call():
 
 def test_the_console_reaches_the_queue_index_the_audit_trail_and_the_evidence_only(resources):
     assert resources_for(resources, "ConsoleFunction", "dynamodb:Query") == [
-        {"Fn::Sub": "${CustomerMetadataTable.Arn}/index/StatusUpdated"}, {"Fn::GetAtt": ["AuditTable", "Arn"]}
+        {"Fn::Sub": "${CustomerMetadataTable.Arn}/index/QueueWaiting"}, {"Fn::GetAtt": ["AuditTable", "Arn"]}
     ]
     assert resources_for(resources, "ConsoleFunction", "dynamodb:PutItem") == [{"Fn::GetAtt": ["AuditTable", "Arn"]}]
     assert resources_for(resources, "ConsoleFunction", "dynamodb:UpdateItem") == [

@@ -164,12 +164,14 @@ def test_customer_table_contract(resources):
     table = props(resources, "CustomerMetadataTable")
     assert table["KeySchema"] == [{"AttributeName": "APP_UUID", "KeyType": "HASH"}]
     assert table["AttributeDefinitions"] == [
-        {"AttributeName": name, "AttributeType": "S"} for name in ("APP_UUID", "APPLICATION_STATUS", "UPDATED_AT")
+        {"AttributeName": name, "AttributeType": "S"}
+        for name in ("APP_UUID", "APPLICATION_STATUS", "UPDATED_AT", "QUEUE", "QUEUED_AT")
     ]
-    (index,) = table["GlobalSecondaryIndexes"]  # the review console's queue (kyc.adapters.dynamodb_schema)
-    assert (index["IndexName"], [key["AttributeName"] for key in index["KeySchema"]]) == (
-        "StatusUpdated", ["APPLICATION_STATUS", "UPDATED_AT"]
-    )
+    indexes = {  # StatusUpdated: no longer read; QueueWaiting: the console's queues (kyc.adapters.dynamodb_schema)
+        index["IndexName"]: [key["AttributeName"] for key in index["KeySchema"]]
+        for index in table["GlobalSecondaryIndexes"]
+    }
+    assert indexes == {"StatusUpdated": ["APPLICATION_STATUS", "UPDATED_AT"], "QueueWaiting": ["QUEUE", "QUEUED_AT"]}
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
     assert table["TimeToLiveSpecification"] == {"AttributeName": "EXPIRES_AT", "Enabled": True}

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 from kyc import bootstrap, console_session
-from kyc.adapters.memory import MemoryApplications, MemoryAuditTrail
+from kyc.adapters.memory import MemoryApplications, MemoryAuditTrail, MemoryQueueSettings
 from kyc.model import Check, CheckResult, Outcome, Reason, Status
 from kyc.ports import Claim
 from kyc.services.review import ReviewDeps
@@ -32,13 +32,15 @@ class Presigner:
 
 @pytest.fixture
 def deps(monkeypatch):
-    deps = ReviewDeps(MemoryApplications(), MemoryAuditTrail(), Presigner(), (70.0, 97.5))
+    deps = ReviewDeps(MemoryApplications(), MemoryAuditTrail(), Presigner(), (70.0, 97.5),
+                      queue_settings=MemoryQueueSettings())
     monkeypatch.setattr(bootstrap, "console_dependencies", lambda: deps)
     monkeypatch.setenv("CONSOLE_CLIENT_ID", "client1")
     return deps
 
 
-def case(deps, app_uuid="app1", failed_details=False, status=Status.REVIEW):
+def case(deps, app_uuid="app1", failed_details=False, status=Status.REVIEW, assignee="rita"):
+    """A case settled in `status`; waiting in the review queue (REVIEW, ERROR), assigned to `assignee`."""
     claim = Claim(app_uuid, "e1", T0, T0, T0 + timedelta(days=30), details=dict(APPLICANT))
     deps.applications.claim(claim)
     face = CheckResult(Check.FACE, Outcome.UNDECIDED, (Reason.FACE_UNCERTAIN,), {"similarity": 88.25})
@@ -47,15 +49,17 @@ def case(deps, app_uuid="app1", failed_details=False, status=Status.REVIEW):
     for result in (face, details):
         assert deps.applications.record_result(app_uuid, "e1", result, T0)
     assert deps.applications.settle(app_uuid, status, (Reason.FACE_UNCERTAIN,), T0, etag="e1")
+    if assignee is not None and deps.applications.read(app_uuid).queue is not None:
+        assert deps.applications.assign(app_uuid, "review", assignee, None)
 
 
 def claims_of(user, *groups):
     return {"cognito:username": user, "cognito:groups": f"[{' '.join(groups)}]", "jti": f"jti-{user}"}
 
 
-def call(method, path, claims=None, form=None):
+def call(method, path, claims=None, form=None, query=None):
     event = {
-        "version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": "",
+        "version": "2.0", "routeKey": f"{method} {path}", "rawPath": path, "rawQueryString": urlencode(query or {}),
         "headers": {"content-type": "application/x-www-form-urlencoded"},
         "requestContext": {"http": {"method": method, "path": path, "sourceIp": "127.0.0.1"}, "stage": "$default",
                            "requestId": "r1", "routeKey": f"{method} {path}"},
@@ -63,6 +67,8 @@ def call(method, path, claims=None, form=None):
     }
     if claims:
         event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
+    if query:
+        event["queryStringParameters"] = query
     if form is not None:
         sent = {"csrf": console_session.csrf_token(claims) if claims else "", **form}
         event["body"] = urlencode(sent)
@@ -127,7 +133,7 @@ def test_a_rejection_needs_a_listed_reason_and_a_resubmission_a_message(deps):
 
 
 def test_four_eyes_approving_over_a_failed_check_needs_another_senior(deps):
-    case(deps, failed_details=True)
+    case(deps, failed_details=True, assignee="sam")
     proposed = call("POST", "/console/cases/app1/approve", SENIOR, {"seen": "REVIEW"})
     assert "Proposed: a senior must confirm it." in proposed["body"]
     assert deps.applications.read("app1").status is Status.REVIEW

@@ -85,6 +85,11 @@ document.addEventListener("submit", (event) => {
   event.preventDefault();
   const form = event.target;
   if (form.id === "signin") return signIn(form);
+  if (form.getAttribute("method") === "get") {  // the queue's filters: statuses, reasons, user names, dates only
+    const query = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) if (value) query.append(name, value);
+    return go(form.getAttribute("action") + "?" + query.toString());
+  }
   go(form.getAttribute("action"), {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },

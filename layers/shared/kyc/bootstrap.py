@@ -98,6 +98,7 @@ def console_dependencies() -> ReviewDeps:
     """The review console: the application record, the audit trail, presigned URLs of the evidence."""
     from kyc.adapters.audit_dynamodb import DynamoAuditTrail
     from kyc.adapters.dynamodb import DynamoApplications
+    from kyc.adapters.queue_settings_dynamodb import DynamoQueueSettings
     from kyc.adapters.s3_presigner import S3Presigner
     from kyc.services.review import ReviewDeps
 
@@ -107,6 +108,7 @@ def console_dependencies() -> ReviewDeps:
         trail=DynamoAuditTrail(settings.audit_table),
         presigner=S3Presigner(settings.bucket),
         face_band=(settings.face_fail_threshold, settings.face_pass_threshold),
+        queue_settings=DynamoQueueSettings(settings.audit_table),  # its versions: in the AuditTable, append-only
     )
 
 

@@ -7,9 +7,10 @@ from datetime import datetime
 from html import escape
 
 from kyc.lifecycle import STAFF_NEXT
-from kyc.model import Status
-from kyc.ports import QueueEntry
+from kyc.model import Reason, Status
+from kyc.queues import MAX_SLA_HOURS, QUEUED, QUEUES, REVIEW_QUEUE, TAKERS, QueueSettings, left_or_late
 from kyc.services.review import REJECT_REASONS, CaseView, Staff
+from kyc.services.review_queue import QueueFilter, QueueView
 
 _HEAD = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>KYC review console</title>'
@@ -41,19 +42,100 @@ def _form(action: str, csrf: str, inner: str, button: str, css: str = "") -> str
     )
 
 
-def queue_page(staff: Staff, entries: list[QueueEntry], csrf: str, now: datetime) -> str:
+def queue_page(staff: Staff, view: QueueView, csrf: str, now: datetime) -> str:
+    """One queue, longest waiting first: its filters (a GET form: statuses, reasons, user names, dates only), each
+    case's SLA ("left 3h 12m" / "late 1d 2h") and assignee, and "Take next"."""
+    chosen = view.filter
+    tabs = " · ".join(
+        f"<b>{escape(name)} queue</b>" if name == chosen.queue
+        else f'<a data-nav href="/console/queue?queue={escape(name)}">{escape(name)} queue</a>'
+        for name in QUEUES
+    )  # fmt: skip
     rows = "".join(
-        f'<tr><td><a data-nav href="/console/cases/{escape(e.app_uuid)}">{escape(e.app_uuid)}</a></td>'
+        f'<tr class="{"late" if due_at is not None and due_at <= now else "due"}">'
+        f'<td><a data-nav href="/console/cases/{escape(e.app_uuid)}">{escape(e.app_uuid)}</a></td>'
         f"<td>{escape(str(e.status))}</td><td>{escape(', '.join(map(str, e.reasons)))}</td><td>{e.attempt}</td>"
-        f"<td>{escape(e.updated_at)} ({_age(e.updated_at, now)})</td></tr>"
-        for e in entries
+        f"<td>{escape(e.queued_at)} ({_age(e.queued_at, now)})</td>"
+        f'<td class="sla">{escape(left_or_late(due_at, now))}</td><td class="assignee">{escape(e.assignee or "—")}</td>'
+        "</tr>"
+        for e, due_at in view.entries
     )
     take = _form("/console/next", csrf, "", "Take next") if staff.groups & {"reviewer", "senior"} else ""
+    admin = '<p><a data-nav href="/console/queues">Queues and SLAs</a></p>' if "admin" in staff.groups else ""
+    sla = view.settings.sla(chosen.queue)
     return _page(staff, (
-        f"<h1>Queue</h1>{take}<table id=\"queue\"><thead><tr><th>Application</th><th>Status</th><th>Reasons</th>"
-        f"<th>Attempt</th><th>Waiting since</th></tr></thead><tbody>{rows}</tbody></table>"
-        + ("" if entries else "<p>No case is waiting.</p>")
+        f'<h1>Queue</h1><p class="tabs">{tabs}</p><p>SLA of the {escape(chosen.queue)} queue: {sla} h.</p>'
+        f"{admin}{take}{_filters(chosen)}<table id=\"queue\"><thead><tr><th>Application</th><th>Status</th>"
+        "<th>Reasons</th><th>Attempt</th><th>Waiting since</th><th>SLA</th><th>Assignee</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        + ("" if view.entries else "<p>No case is waiting.</p>")
     ))
+
+
+def _filters(chosen: QueueFilter) -> str:
+    def options(name: str, values: tuple[str, ...], selected: str) -> str:
+        listed = "".join(f'<option{" selected" if value == selected else ""}>{escape(value)}</option>'
+                         for value in values)
+        return f'<select name="{name}"><option value="">any</option>{listed}</select>'
+
+    def box(name: str, label: str, checked: bool) -> str:
+        return f'<label><input type="checkbox" name="{name}" value="1"{" checked" if checked else ""}> {label}</label>'
+
+    return (
+        '<form method="get" action="/console/queue" id="filters" class="filters">'
+        f'<input type="hidden" name="queue" value="{escape(chosen.queue)}">'
+        f"<label>Status {options('status', tuple(sorted(str(s) for s in QUEUED)), chosen.status)}</label>"
+        f"<label>Reason {options('reason', tuple(str(r) for r in Reason), chosen.reason)}</label>"
+        f'<label>Assignee <input name="assignee" value="{escape(chosen.assignee)}" size="10"></label>'
+        + box("unassigned", "unassigned", chosen.unassigned) + box("mine", "mine", chosen.mine)
+        + box("overdue", "overdue", chosen.overdue)
+        + f'<label>Waiting from <input type="date" name="from" value="{escape(chosen.date_from)}"></label>'
+        f'<label>to <input type="date" name="to" value="{escape(chosen.date_to)}"></label>'
+        '<button>Filter</button> <a data-nav href="/console/queue?queue=' + escape(chosen.queue) + '">Clear</a></form>'
+    )
+
+
+def settings_page(staff: Staff, history: list[QueueSettings], csrf: str, notice: str = "") -> str:
+    """The queues' SLAs: an admin changes them (over the version they saw); every version with who set it, when."""
+    settings = history[0]
+    rows = "".join(
+        f"<tr><td>{version.version}</td><td>{escape(version.changed_at or '—')}</td>"
+        f"<td>{escape(version.changed_by or 'defaults')}</td>"
+        + "".join(f"<td>{version.sla(name)}</td>" for name in QUEUES) + "</tr>"
+        for version in history
+    )
+    form = ""
+    if "admin" in staff.groups:
+        inputs = "".join(
+            f'<label>{escape(name)} queue SLA (hours) <input name="{escape(name)}" type="number" min="1" '
+            f'max="{MAX_SLA_HOURS}" value="{settings.sla(name)}" required></label>'
+            for name in QUEUES
+        )
+        form = _form("/console/queues", csrf, f'<input type="hidden" name="version" value="{settings.version}">'
+                     + inputs, "Save SLAs", "sla")
+    return _page(staff, (
+        '<p><a data-nav href="/console/queue">← Queue</a></p>'
+        + (f'<p class="notice" role="status">{escape(notice)}</p>' if notice else "")
+        + f"<h1>Queues and SLAs</h1>{form}<h2>Changes</h2><table id=\"slas\"><thead><tr><th>Version</th>"
+        "<th>At</th><th>By</th>" + "".join(f"<th>{escape(name)} (h)</th>" for name in QUEUES)
+        + f"</tr></thead><tbody>{rows}</tbody></table>"
+    ))
+
+
+def _assignment(staff: Staff, case: CaseView, csrf: str) -> str:
+    """Who the waiting case is assigned to, and the caller's moves: assign to me (a senior: take over), release."""
+    record = case.record
+    if record.queue is None:
+        return ""
+    base = f"/console/cases/{record.app_uuid}"
+    owner = record.assignee
+    text = f"Assigned to <b>{escape(owner)}</b>." if owner else "Unassigned."
+    forms = []
+    if staff.groups & TAKERS[record.queue] and owner != staff.username and (owner is None or "senior" in staff.groups):
+        forms.append(_form(f"{base}/assign", csrf, "", "Assign to me" if owner is None else "Take over"))
+    if owner is not None and (owner == staff.username or staff.groups & {"senior", "admin"}):
+        forms.append(_form(f"{base}/release", csrf, "", "Release"))
+    return f'<section id="assignment"><h2>Assignment</h2><p>{text}</p><div class="actions">{"".join(forms)}</div></section>'
 
 
 def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: str = "") -> str:
@@ -87,7 +169,8 @@ def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: st
         + (f'<p class="notice" role="status">{escape(notice)}</p>' if notice else "")
         + f'<h1>Case {escape(record.app_uuid)}</h1><dl class="facts"><dt>Status</dt><dd id="status">'
         f"{escape(str(record.status))}</dd><dt>Reasons</dt><dd>{escape(', '.join(map(str, record.reasons)))}</dd>"
-        f"<dt>Age</dt><dd>{_age(record.created_at, now)}</dd><dt>Attempt</dt><dd>{record.attempt}</dd></dl>"
+        f"<dt>Age</dt><dd>{_age(record.created_at, now)}</dd><dt>Attempt</dt><dd>{record.attempt}</dd>"
+        + _queue_facts(case, now) + "</dl>"
         '<section class="evidence"><figure><img id="selfie" alt="Selfie" src="'
         f'{escape(case.selfie_url)}"><figcaption>Selfie</figcaption></figure><figure><img id="licence" '
         f'alt="Licence" src="{escape(case.license_url)}"><figcaption>Licence (front)</figcaption></figure></section>'
@@ -96,6 +179,7 @@ def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: st
         f"<th>Verdict</th><th>Rule</th></tr></thead><tbody>{fields}</tbody></table>"
         f"<h2>Checks</h2><ul>{checks}</ul>"
         + (f"<h2>Earlier attempts</h2><ul>{attempts}</ul>" if attempts else "")
+        + _assignment(staff, case, csrf)
         + _actions(staff, case, csrf)
         + f'<h2>Timeline</h2><ol id="timeline">{timeline}</ol>'
         + f'<p id="export">Export the audit trail: <a data-download href="/console/cases/{record.app_uuid}/trail/json">'
@@ -119,6 +203,8 @@ def _actions(staff: Staff, case: CaseView, csrf: str) -> str:
         return "<h2>Decision</h2>" + text
     if not staff.groups & {"reviewer", "senior"}:
         return '<p id="readonly">Read only: your role cannot act on cases.</p>'
+    if record.queue is not None and record.assignee != staff.username:
+        return '<h2>Decision</h2><p id="not-yours">Only the case\'s assignee acts on it.</p>'
     seen = f'<input type="hidden" name="seen" value="{escape(str(record.status))}">'
     note = '<label>Comment <input name="note" maxlength="500"></label>'
     allowed = STAFF_NEXT.get(record.status, frozenset())
@@ -135,8 +221,21 @@ def _actions(staff: Staff, case: CaseView, csrf: str) -> str:
         forms.append(_form(f"{base}/resubmit", csrf, seen + message + note, "Request resubmission"))
     comment = '<label>Comment <input name="note" maxlength="500" required></label>'
     forms.append(_form(f"{base}/comment", csrf, comment, "Comment"))
-    forms.append(_form(f"{base}/escalate", csrf, comment, "Escalate to a senior"))
+    if record.queue == REVIEW_QUEUE:
+        forms.append(_form(f"{base}/escalate", csrf, comment, "Escalate to a senior"))
     return '<h2>Decision</h2><div class="actions">' + "".join(forms) + "</div>"
+
+
+def _queue_facts(case: CaseView, now: datetime) -> str:
+    record = case.record
+    if record.queue is None:
+        return ""
+    due_at = "—" if case.due_at is None else case.due_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f'<dt>Queue</dt><dd id="queue-name">{escape(record.queue)}</dd><dt>SLA</dt><dd id="sla">due {due_at} '
+        f"({escape(left_or_late(case.due_at, now))})</dd><dt>Assignee</dt>"
+        f'<dd id="assignee">{escape(record.assignee or "unassigned")}</dd>'
+    )
 
 
 def message_page(staff: Staff, title: str, text: str) -> str:

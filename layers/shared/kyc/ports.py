@@ -17,6 +17,7 @@ from kyc.model import (
     Status,
     ValidationResult,
 )
+from kyc.queues import QueueSettings
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ class ApplicationRecord:
     past_attempts: tuple[PastAttempt, ...] = ()
     pending: PendingDecision | None = None  # a four-eyes decision awaiting a senior's confirmation
     applicant_message: str | None = None  # staff's words to the applicant with a resubmission request
+    queue: str | None = None  # the staff queue the case waits in (kyc.queues), while it is in REVIEW or ERROR
+    assignee: str | None = None  # the staff member the waiting case is assigned to
+    queued_at: str = ""  # when the case entered its queue (its due time: this plus the queue's SLA)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,22 @@ class QueueEntry:
     updated_at: str
     reasons: tuple[Reason, ...]
     attempt: int
+    queue: str = ""
+    assignee: str | None = None
+    queued_at: str = ""
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """Which cases of one queue to list: each filter, when given, narrows the list (times inclusive, ISO-8601 UTC)."""
+
+    queue: str
+    statuses: frozenset[Status]
+    reason: Reason | None = None
+    assignee: str | None = None
+    unassigned: bool = False
+    queued_from: str | None = None
+    queued_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,19 +209,27 @@ class Applications(Protocol):
 
     def decide(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
         """A staff decision: the status moves from `current` (the status the decider saw) to the decision's target
-        when kyc.lifecycle.staff_may_move allows it unconfirmed and no four-eyes decision is pending. False
-        otherwise, and for every repeat (double click, retry)."""
+        when kyc.lifecycle.staff_may_move allows it unconfirmed, no four-eyes decision is pending and, while the case
+        waits in a queue, the decider is its assignee. False otherwise, and for every repeat (double click, retry)."""
 
     def propose(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
-        """Record a four-eyes decision as pending, while the status is `current`, the move is a staff move and no
-        other decision is pending."""
+        """Record a four-eyes decision as pending, while the status is `current`, the move is a staff move, no
+        other decision is pending and, while the case waits in a queue, the proposer is its assignee."""
 
     def confirm(self, app_uuid: str, confirmer: str, now: datetime) -> StaffDecision | None:
         """Carry out the pending decision, confirmed by `confirmer`, who must not be its proposer; the decision
         carried out, or None (nothing pending, own proposal, already confirmed)."""
 
-    def queued_cases(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
-        """The applications in these statuses, least recently updated first, through an index (never a scan)."""
+    def waiting(self, query: QueueQuery, limit: int) -> list[QueueEntry]:
+        """The cases waiting in the query's queue that pass its filters, longest waiting first, through the queue
+        index (never a scan)."""
+
+    def assign(self, app_uuid: str, queue: str, assignee: str | None, previous: str | None) -> bool:
+        """Assign the case to `assignee` (None: unassign it) while it waits in `queue` assigned to `previous`."""
+
+    def escalate(self, app_uuid: str, assignee: str, queue: str, now: datetime) -> bool:
+        """Move the waiting case, assigned to `assignee`, to another `queue`: unassigned, waiting from `now`."""
+
 
 
 @dataclass(frozen=True)
@@ -225,6 +253,16 @@ class AuditTrail(Protocol):
 
     def events(self, case_id: str) -> list[AuditEvent]:
         """The case's events in sequence order."""
+
+
+class QueueSettingsStore(Protocol):
+    """The queues' SLAs, each change an immutable version kept with who made it and when."""
+
+    def latest(self, limit: int) -> list[QueueSettings]:
+        """The most recent versions, newest first (none before the first change)."""
+
+    def record(self, settings: QueueSettings) -> bool:
+        """Keep `settings` as its version; False when that version exists (another change came first)."""
 
 
 class Presigner(Protocol):

@@ -11,13 +11,18 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from kyc.adapters.aws import client, error_code
 from kyc.adapters.dynamodb_schema import (
+    ASSIGNEE,
     ATTEMPT_ONLY,
     MESSAGE,
     PENDING,
-    QUEUE_INDEX,
+    QUEUE,
+    QUEUE_ONLY,
+    QUEUED_AT,
     STATUS,
     UPLOAD_LEASE,
     VALIDATION_LEASE,
+    WAITING_INDEX,
+    WAITING_PROJECTION,
     Item,
     attempt_item,
     decision_values,
@@ -32,7 +37,13 @@ from kyc.adapters.dynamodb_schema import (
 )
 from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources, staff_may_move
 from kyc.model import CheckResult, Details, Reason, ServiceFailure, Status, iso
-from kyc.ports import ApplicationRecord, Claim, QueueEntry, StaffDecision
+from kyc.ports import ApplicationRecord, Claim, QueueEntry, QueueQuery, StaffDecision
+from kyc.queues import QUEUED
+
+_FIRST_PAGE, _PAGE = 10, 100  # index items read by the first page of a queue query, and at most by a later one
+_QUEUED_VALUES = {f":q{index}": to_dynamo(str(status)) for index, status in enumerate(sorted(QUEUED))}
+_WAITS = f"#status IN ({', '.join(_QUEUED_VALUES)})"  # the case waits in a queue
+
 
 
 class ConditionFailed(Exception):
@@ -156,12 +167,14 @@ class DynamoApplications:
     def decide(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
         if not staff_may_move(current, decision.target):
             return False
-        return self._staff_write(app_uuid, current, decision_values(decision, now), pending=None)
+        return self._staff_write(app_uuid, current, decision_values(decision, now), pending=None,
+                                 assignee=decision.actor)
 
     def propose(self, app_uuid: str, current: Status, decision: StaffDecision, now: datetime) -> bool:
         if not staff_may_move(current, decision.target, confirmed=True):
             return False
-        return self._staff_write(app_uuid, current, {PENDING: pending_value(decision, now)}, pending=None)
+        return self._staff_write(app_uuid, current, {PENDING: pending_value(decision, now)}, pending=None,
+                                 assignee=decision.actor)
 
     def confirm(self, app_uuid: str, confirmer: str, now: datetime) -> StaffDecision | None:
         record = self.read(app_uuid)
@@ -174,27 +187,90 @@ class DynamoApplications:
         )
         return pending.decision if written else None
 
-    def queued_cases(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
-        entries = []
-        for status in statuses:
-            response = self._call(
-                self._client.query,
-                TableName=self._table,
-                IndexName=QUEUE_INDEX,
-                KeyConditionExpression="#status = :status",
-                ExpressionAttributeNames={"#status": STATUS},
-                ExpressionAttributeValues={":status": to_dynamo(str(status))},
-                ScanIndexForward=True,
-                Limit=limit,
-            )
-            entries += [queue_entry(plain_item(item)) for item in response.get("Items", [])]
-        entries.sort(key=lambda entry: (entry.updated_at, entry.app_uuid))
+    def waiting(self, query: QueueQuery, limit: int) -> list[QueueEntry]:
+        names = {"#queue": QUEUE, "#status": STATUS}
+        vals = {":queue": to_dynamo(query.queue)}
+        key = "#queue = :queue"
+        if query.queued_from is not None or query.queued_to is not None:
+            names["#at"] = QUEUED_AT
+        if query.queued_from is not None and query.queued_to is not None:
+            if query.queued_from > query.queued_to:
+                return []
+            key += " AND #at BETWEEN :from AND :to"
+        elif query.queued_from is not None:
+            key += " AND #at >= :from"
+        elif query.queued_to is not None:
+            key += " AND #at <= :to"
+        vals |= {name: to_dynamo(value) for name, value in ((":from", query.queued_from), (":to", query.queued_to))
+                 if value is not None}
+        statuses = sorted(query.statuses & QUEUED)
+        if not statuses:
+            return []
+        vals |= {f":s{index}": to_dynamo(str(status)) for index, status in enumerate(statuses)}
+        filters = [f"#status IN ({', '.join(f':s{index}' for index in range(len(statuses)))})"]
+        if query.reason is not None:
+            names["#reasons"], vals[":reason"] = "REASONS", to_dynamo(str(query.reason))
+            filters.append("contains(#reasons, :reason)")
+        if query.assignee is not None:
+            names["#assignee"], vals[":assignee"] = ASSIGNEE, to_dynamo(query.assignee)
+            filters.append("#assignee = :assignee")
+        if query.unassigned:
+            names["#assignee"] = ASSIGNEE
+            filters.append("attribute_not_exists(#assignee)")
+        names |= {f"#p{index}": name for index, name in enumerate(WAITING_PROJECTION)}
+        request: dict[str, Any] = {
+            "TableName": self._table, "IndexName": WAITING_INDEX, "KeyConditionExpression": key,
+            "ProjectionExpression": ", ".join(f"#p{index}" for index in range(len(WAITING_PROJECTION))),
+            "FilterExpression": " AND ".join(filters), "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": vals, "ScanIndexForward": True, "Limit": max(limit, _FIRST_PAGE),
+        }
+        entries: list[QueueEntry] = []
+        while len(entries) < limit:  # a filter drops items after Limit: read on, in larger pages
+            page = self._call(self._client.query, **request)
+            entries += [queue_entry(plain_item(item)) for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            request["Limit"] = min(2 * request["Limit"], max(limit, _PAGE))
         return entries[:limit]
 
-    def _staff_write(self, app_uuid: str, current: Status, values: Item, pending: tuple[str, str] | None) -> bool:
-        """Set `values` while the status is `current` and the pending decision is `pending` ((proposed_at, actor);
-        None: no decision pending); a status change removes the pending decision and, without a message, the old
-        applicant message."""
+    def assign(self, app_uuid: str, queue: str, assignee: str | None, previous: str | None) -> bool:
+        names = {"#queue": QUEUE, "#status": STATUS, "#assignee": ASSIGNEE}
+        vals = {":queue": to_dynamo(queue), **_QUEUED_VALUES}
+        condition = f"attribute_exists(APP_UUID) AND #queue = :queue AND {_WAITS}"
+        if previous is None:
+            condition += " AND attribute_not_exists(#assignee)"
+        else:
+            vals[":previous"] = to_dynamo(previous)
+            condition += " AND #assignee = :previous"
+        if assignee is None:
+            update = "REMOVE #assignee"
+        else:
+            vals[":assignee"] = to_dynamo(assignee)
+            update = "SET #assignee = :assignee"
+        return self._conditional(
+            self._client.update_item, TableName=self._table, Key=self._key(app_uuid), UpdateExpression=update,
+            ConditionExpression=condition, ExpressionAttributeNames=names, ExpressionAttributeValues=vals,
+        )
+
+    def escalate(self, app_uuid: str, assignee: str, queue: str, now: datetime) -> bool:
+        names = {"#queue": QUEUE, "#status": STATUS, "#assignee": ASSIGNEE, "#at": QUEUED_AT}
+        vals = {":queue": to_dynamo(queue), ":assignee": to_dynamo(assignee), ":now": to_dynamo(iso(now)),
+                **_QUEUED_VALUES}
+        return self._conditional(
+            self._client.update_item, TableName=self._table, Key=self._key(app_uuid),
+            UpdateExpression="SET #queue = :queue, #at = :now REMOVE #assignee",
+            ConditionExpression=f"attribute_exists(#queue) AND #queue <> :queue AND #assignee = :assignee AND {_WAITS}",
+            ExpressionAttributeNames=names, ExpressionAttributeValues=vals,
+        )
+
+    def _staff_write(
+        self, app_uuid: str, current: Status, values: Item, pending: tuple[str, str] | None, assignee: str | None = None
+    ) -> bool:
+        """Set `values` while the status is `current`, the pending decision is `pending` ((proposed_at, actor);
+        None: no decision pending) and, with `assignee`, the case waits in no queue or is assigned to them; a status
+        change removes the pending decision, the case from its queue and, without a message, the old applicant
+        message."""
         names = {"#status": STATUS, "#pending": PENDING}
         vals = {":current": to_dynamo(str(current))}
         assignments = []
@@ -204,6 +280,9 @@ class DynamoApplications:
         expression = "SET " + ", ".join(assignments)
         if STATUS in values:
             removed = ["#pending"]
+            for index, name in enumerate(QUEUE_ONLY):
+                names[f"#q{index}"] = name
+                removed.append(f"#q{index}")
             if MESSAGE not in values:
                 names["#message"] = MESSAGE
                 removed.append("#message")
@@ -215,6 +294,10 @@ class DynamoApplications:
             names |= {"#at": "proposed_at", "#actor": "actor"}
             vals |= {":at": to_dynamo(pending[0]), ":actor": to_dynamo(pending[1])}
             condition += "#pending.#at = :at AND #pending.#actor = :actor"
+        if assignee is not None:
+            names |= {"#queue": QUEUE, "#assignee": ASSIGNEE}
+            vals[":assignee"] = to_dynamo(assignee)
+            condition += " AND (attribute_not_exists(#queue) OR #assignee = :assignee)"
         return self._conditional(
             self._client.update_item,
             TableName=self._table,
@@ -258,10 +341,13 @@ class DynamoApplications:
         if lease is not None:
             names["#lease"], vals[":now"] = lease[0], to_dynamo(iso(lease[1]))
             checks.append("(attribute_not_exists(#lease) OR #lease <= :now)")
+        removed = ""
+        if QUEUE in values:  # the case enters a queue unassigned
+            names["#assignee"], removed = ASSIGNEE, " REMOVE #assignee"
         request = {
             "TableName": self._table,
             "Key": self._key(app_uuid),
-            "UpdateExpression": "SET " + ", ".join(clauses),
+            "UpdateExpression": "SET " + ", ".join(clauses) + removed,
             "ConditionExpression": " AND ".join(checks),
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": vals,

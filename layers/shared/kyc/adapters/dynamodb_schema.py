@@ -5,7 +5,9 @@ decided) and `<CHECK>_RESULT` {outcome, reasons, detail}; FACE_SIMILARITY; DETAI
 CREATED_AT / UPDATED_AT (ISO-8601 UTC); EXPIRES_AT (TTL, epoch seconds); LEASE_UNTIL and VALIDATION_LEASE_UNTIL;
 ATTEMPT and ATTEMPTS (the earlier attempts' summaries); MARKERS (the effects done); PENDING_DECISION (a four-eyes
 decision awaiting confirmation) and APPLICANT_MESSAGE (staff's words with a resubmission request). The staff queue
-reads the index QUEUE_INDEX (APPLICATION_STATUS, UPDATED_AT; REASONS and ATTEMPT projected). No client here: readers of the table (the local runtime) use it without the adapter.
+reads the index WAITING_INDEX (QUEUE, QUEUED_AT; the status, REASONS, ATTEMPT and ASSIGNEE projected), which holds only
+the cases waiting in a queue (an item has QUEUE, QUEUED_AT and maybe ASSIGNEE while it is in REVIEW or ERROR); the
+index QUEUE_INDEX (APPLICATION_STATUS, UPDATED_AT) is no longer read. No client here: readers of the table (the local runtime) use it without the adapter.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
 from kyc.model import DETAIL_FIELDS, Check, CheckResult, Outcome, Reason, Status, iso, split_evidence
 from kyc.ports import ApplicationRecord, Claim, PastAttempt, PendingDecision, QueueEntry, StaffDecision
+from kyc.queues import QUEUED, REVIEW_QUEUE
 
 _deserializer = TypeDeserializer()  # Powertools' copy of boto3's, without importing boto3 (kyc.adapters.aws)
 Item = dict[str, Any]
@@ -27,6 +30,12 @@ STATUS = "APPLICATION_STATUS"
 PENDING = "PENDING_DECISION"
 MESSAGE = "APPLICANT_MESSAGE"
 QUEUE_INDEX = "StatusUpdated"
+QUEUE, ASSIGNEE, QUEUED_AT = "QUEUE", "ASSIGNEE", "QUEUED_AT"
+WAITING_INDEX = "QueueWaiting"
+WAITING_PROJECTION = ("APP_UUID", QUEUE, QUEUED_AT, STATUS, "REASONS", "ATTEMPT", ASSIGNEE, "UPDATED_AT")
+"""What a queue entry reads of the index (all of it projected there)."""
+QUEUE_ONLY = (QUEUE, ASSIGNEE, QUEUED_AT)
+"""What a case has only while it waits in a queue: removed when it leaves (a decision, its next attempt)."""
 
 
 def to_dynamo(value: Any) -> dict[str, Any]:
@@ -114,6 +123,7 @@ def attempt_item(claim: Claim, attempt: int) -> Item:
 ATTEMPT_ONLY = (
     *DETAIL_FIELDS, *(str(check) for check in Check), *(f"{check}_RESULT" for check in Check),
     "FACE_SIMILARITY", "DETAILS_REPORT", "STATUS_DETAIL", "MARKERS", VALIDATION_LEASE, PENDING, MESSAGE,
+    *QUEUE_ONLY,
 )  # fmt: skip
 """What belongs to one attempt only: removed when the next attempt starts, unless it sets them anew."""
 
@@ -159,6 +169,9 @@ def record_from_item(item: Item) -> ApplicationRecord:
         past_attempts=tuple(_past_attempt(value) for value in item.get("ATTEMPTS") or ()),
         pending=_pending(item[PENDING]) if item.get(PENDING) else None,
         applicant_message=item.get(MESSAGE),
+        queue=item.get(QUEUE),
+        assignee=item.get(ASSIGNEE),
+        queued_at=item.get(QUEUED_AT, ""),
     )
 
 
@@ -197,11 +210,18 @@ def queue_entry(item: Item) -> QueueEntry:
         updated_at=item.get("UPDATED_AT", ""),
         reasons=tuple(Reason(reason) for reason in item.get("REASONS") or ()),
         attempt=int(item.get("ATTEMPT", 1)),
+        queue=item.get(QUEUE, ""),
+        assignee=item.get(ASSIGNEE),
+        queued_at=item.get(QUEUED_AT, ""),
     )
 
 
 def status_values(status: Status, reasons: tuple[Reason, ...], now: datetime) -> Item:
-    return {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(now)}
+    """What a status change sets: a case reaching REVIEW or ERROR enters the review queue (kyc.queues)."""
+    values: Item = {"APPLICATION_STATUS": str(status), "REASONS": [str(r) for r in reasons], "UPDATED_AT": iso(now)}
+    if status in QUEUED:
+        values |= {QUEUE: REVIEW_QUEUE, QUEUED_AT: iso(now)}
+    return values
 
 
 def plain_item(item: dict[str, Any]) -> Item:

@@ -17,8 +17,10 @@ from kyc.ports import (
     PastAttempt,
     PendingDecision,
     QueueEntry,
+    QueueQuery,
     StaffDecision,
 )
+from kyc.queues import QUEUED, REVIEW_QUEUE, QueueSettings
 
 
 @dataclass
@@ -143,7 +145,7 @@ class MemoryApplications:
             return False
         with self._lock:
             entry = self._holding(app_uuid, statuses=(current,))
-            if entry is None or entry.record.pending is not None:
+            if entry is None or entry.record.pending is not None or not _acts(entry.record, decision.actor):
                 return False
             entry.record = _decided(entry.record, decision, now)
             self.writes += 1
@@ -154,7 +156,7 @@ class MemoryApplications:
             return False
         with self._lock:
             entry = self._holding(app_uuid, statuses=(current,))
-            if entry is None or entry.record.pending is not None:
+            if entry is None or entry.record.pending is not None or not _acts(entry.record, decision.actor):
                 return False
             entry.record = replace(entry.record, pending=PendingDecision(decision, iso(now)))
             self.writes += 1
@@ -170,14 +172,43 @@ class MemoryApplications:
             self.writes += 1
             return pending.decision
 
-    def queued_cases(self, statuses: tuple[Status, ...], limit: int) -> list[QueueEntry]:
+    def waiting(self, query: QueueQuery, limit: int) -> list[QueueEntry]:
+        def wanted(record: ApplicationRecord) -> bool:
+            return (
+                record.queue == query.queue and record.status in query.statuses & QUEUED
+                and (query.reason is None or query.reason in record.reasons)
+                and (query.assignee is None or record.assignee == query.assignee)
+                and not (query.unassigned and record.assignee is not None)
+                and (query.queued_from is None or record.queued_at >= query.queued_from)
+                and (query.queued_to is None or record.queued_at <= query.queued_to)
+            )
+
         with self._lock:
-            records = [entry.record for entry in self._entries.values() if entry.record.status in statuses]
-        records.sort(key=lambda record: (record.updated_at, record.app_uuid))
+            records = [entry.record for entry in self._entries.values() if wanted(entry.record)]
+        records.sort(key=lambda record: (record.queued_at, record.app_uuid))
         return [
-            QueueEntry(record.app_uuid, record.status, record.updated_at, record.reasons, record.attempt)
+            QueueEntry(record.app_uuid, record.status, record.updated_at, record.reasons, record.attempt, record.queue
+                       or "", record.assignee, record.queued_at)
             for record in records[:limit]
         ]
+
+    def assign(self, app_uuid: str, queue: str, assignee: str | None, previous: str | None) -> bool:
+        with self._lock:
+            entry = self._holding(app_uuid, statuses=QUEUED)
+            if entry is None or entry.record.queue != queue or entry.record.assignee != previous:
+                return False
+            entry.record = replace(entry.record, assignee=assignee)
+            self.writes += 1
+            return True
+
+    def escalate(self, app_uuid: str, assignee: str, queue: str, now: datetime) -> bool:
+        with self._lock:
+            entry = self._holding(app_uuid, statuses=QUEUED)
+            if entry is None or entry.record.queue in (None, queue) or entry.record.assignee != assignee:
+                return False
+            entry.record = replace(entry.record, queue=queue, assignee=None, queued_at=iso(now))
+            self.writes += 1
+            return True
 
     def _holding(
         self, app_uuid: str, *, etag: str | None = None, statuses: Collection[Status] | None = None
@@ -204,7 +235,10 @@ class MemoryApplications:
             entry = self._holding(app_uuid, etag=etag, statuses=statuses)
             if entry is None:
                 return False
+            before = entry.record.status
             entry.record = replace(entry.record, updated_at=iso(now), **changes(entry.record))  # type: ignore[arg-type]
+            if entry.record.status in QUEUED and before not in QUEUED:  # it enters the review queue
+                entry.record = replace(entry.record, queue=REVIEW_QUEUE, assignee=None, queued_at=iso(now))
             self.writes += 1
             return True
 
@@ -212,8 +246,13 @@ class MemoryApplications:
 def _decided(record: ApplicationRecord, decision: StaffDecision, now: datetime) -> ApplicationRecord:
     return replace(
         record, status=decision.target, reasons=decision.reasons, updated_at=iso(now),
-        applicant_message=decision.applicant_message,
+        applicant_message=decision.applicant_message, queue=None, assignee=None, queued_at="",
     )
+
+
+def _acts(record: ApplicationRecord, actor: str) -> bool:
+    """Whether `actor` may decide the case: it waits in no queue, or it is assigned to them."""
+    return record.queue is None or record.assignee == actor
 
 
 class MemoryAuditTrail:
@@ -247,3 +286,22 @@ def _claimed(claim: Claim) -> ApplicationRecord:
         created_at=iso(claim.now),
         updated_at=iso(claim.now),
     )
+
+
+class MemoryQueueSettings:
+    """The queues' SLA versions in memory."""
+
+    def __init__(self) -> None:
+        self._versions: dict[int, QueueSettings] = {}
+        self._lock = threading.Lock()
+
+    def latest(self, limit: int) -> list[QueueSettings]:
+        with self._lock:
+            return [self._versions[version] for version in sorted(self._versions, reverse=True)[:limit]]
+
+    def record(self, settings: QueueSettings) -> bool:
+        with self._lock:
+            if settings.version in self._versions:
+                return False
+            self._versions[settings.version] = settings
+            return True

@@ -1,4 +1,5 @@
-"""The review console's use cases: the staff queue, a case with its evidence, decisions with four-eyes, comments.
+"""The review console's use cases: a case with its evidence, decisions with four-eyes, comments (the queues:
+kyc.services.review_queue).
 
 Every use case checks the caller's role first (auditor: read only; a four-eyes confirmation: senior only) and records
 what it did, views of evidence included, in the audit trail. Statuses move only through the application record's
@@ -10,16 +11,24 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from kyc.evidence import member_key
 from kyc.model import Check, Outcome, Reason, Status, iso
-from kyc.ports import ApplicationRecord, Applications, AuditEvent, AuditTrail, Presigner, QueueEntry, StaffDecision
+from kyc.ports import (
+    ApplicationRecord,
+    Applications,
+    AuditEvent,
+    AuditTrail,
+    Presigner,
+    QueueSettingsStore,
+    StaffDecision,
+)
+from kyc.queues import current, due
 
 _APP_UUID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-QUEUE_STATUSES = (Status.REVIEW, Status.ERROR)
 ACTING, CONFIRMING, READING = frozenset({"reviewer", "senior"}), frozenset({"senior"}), frozenset(
     {"reviewer", "senior", "admin", "auditor"}
 )
@@ -60,6 +69,7 @@ class ReviewDeps:
     trail: AuditTrail
     presigner: Presigner
     face_band: tuple[float, float]  # FACE_FAIL_THRESHOLD, FACE_PASS_THRESHOLD
+    queue_settings: QueueSettingsStore = field(kw_only=True)  # the queues' SLAs (kyc.services.review_queue)
 
 
 @dataclass(frozen=True)
@@ -72,18 +82,7 @@ class CaseView:
     fields: list[tuple[str, str, str]]  # field, verdict (match, mismatch, unreadable), rule
     timeline: list[AuditEvent]
     needs_four_eyes: bool
-
-
-def queue(staff: Staff, deps: ReviewDeps, limit: int = 100) -> list[QueueEntry]:
-    staff.require(READING)
-    return deps.applications.queued_cases(QUEUE_STATUSES, limit)
-
-
-def take_next(staff: Staff, deps: ReviewDeps) -> str | None:
-    """The oldest case in the queue, for a member of staff who acts."""
-    staff.require(ACTING)
-    entries = deps.applications.queued_cases(QUEUE_STATUSES, 1)
-    return entries[0].app_uuid if entries else None
+    due_at: datetime | None = None  # while the case waits in a queue: when its SLA runs out
 
 
 def open_case(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> CaseView:
@@ -104,6 +103,7 @@ def open_case(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> C
         fields=[(name, _verdict(entry.get("match")), str(entry.get("rule", ""))) for name, entry in report.items()],
         timeline=deps.trail.events(app_uuid),
         needs_four_eyes=_needs_four_eyes(record, Status.APPROVED),
+        due_at=due(record.queued_at, current(deps.queue_settings).sla(record.queue)) if record.queue else None,
     )
 
 
@@ -126,6 +126,7 @@ def decide(
         raise Refused("a resubmission request needs a message for the applicant")
     decision = StaffDecision(target, staff.username, reasons, message.strip() or None)
     record = _record(app_uuid, deps)
+    _require_assignee(staff, record)
     if _needs_four_eyes(record, target):
         if not deps.applications.propose(app_uuid, current, decision, now):
             raise Refused("the case has changed or a decision is pending")
@@ -148,14 +149,13 @@ def confirm(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> Non
     deps.trail.append(app_uuid, AuditEvent(staff.username, "confirmed", iso(now), old, new, f"by {decision.actor}"))
 
 
-def comment(staff: Staff, app_uuid: str, note: str, deps: ReviewDeps, now: datetime, *, escalate: bool = False) -> None:
-    """A comment on the case, or its escalation to the senior queue, in the audit trail."""
+def comment(staff: Staff, app_uuid: str, note: str, deps: ReviewDeps, now: datetime) -> None:
+    """A comment on the case in the audit trail (escalation: kyc.services.review_queue.escalate)."""
     staff.require(ACTING)
     if not note.strip() or len(note) > MAX_NOTE:
         raise Refused("a comment of 1 to 500 characters")
-    _record(app_uuid, deps)
-    deps.trail.append(app_uuid, AuditEvent(staff.username, "escalated" if escalate else "commented", iso(now),
-                                           note=note.strip()))
+    _require_assignee(staff, _record(app_uuid, deps))
+    deps.trail.append(app_uuid, AuditEvent(staff.username, "commented", iso(now), note=note.strip()))
 
 
 TRAIL_COLUMNS = ("sequence", "at", "actor", "action", "old", "new", "note")
@@ -183,6 +183,13 @@ def export_trail(staff: Staff, app_uuid: str, form: str, deps: ReviewDeps, now: 
 def _cell(value: object) -> object:
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _require_assignee(staff: Staff, record: ApplicationRecord) -> None:
+    """A case waiting in a queue is acted on by its assignee only (the record's writes hold this under a race)."""
+    if record.queue is not None and record.assignee != staff.username:
+        owner = f"assigned to {record.assignee}" if record.assignee else "not assigned to you"
+        raise Refused(f"the case is {owner}: only its assignee acts on it")
 
 
 def _needs_four_eyes(record: ApplicationRecord, target: Status) -> bool:
