@@ -12,6 +12,8 @@ A third patch makes moto's DynamoDB atomic, as DynamoDB is: moto copies an item 
 (`dictionary changed size during iteration`) when handlers run concurrently, e.g. a Parallel state's two branches.
 A fourth reads moto's list of its own service modules once: its server looks up every request's service in it, and
 lists and stats its package folder (~180 entries) to do so, under the dispatcher's global lock (0.2-0.5 ms a call).
+A fifth projects an item (an index's INCLUDE projection, a ProjectionExpression) from one plain copy of it: moto
+converts the whole item once per projected attribute (0.5 ms an item of the console's queue index at 9 attributes).
 What AWS enforces and moto does not, where it changes outcomes:
 - callers: a request must be signed with the stack's access key (403 otherwise, as AWS's InvalidClientTokenId), and
   one from a web page of another origin is refused whole (preflights too), so no Origin is ever reflected in CORS;
@@ -36,9 +38,12 @@ import moto.backends as moto_backends
 import moto.s3.notifications as s3_notifications
 import moto.stepfunctions.parser.asl.utils.boto_client as sfn_clients
 from botocore.client import BaseClient
+from botocore.utils import merge_dicts
 from moto.awslambda.models import LambdaFunction
 from moto.core.exceptions import JsonRESTError
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import Item, serializer
+from moto.dynamodb.models.utilities import find_nested_key
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import Rule
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
@@ -68,6 +73,7 @@ _ORIGINALS = {
     "dispatch": DomainDispatcherApplication.__call__,
     "update_item": DynamoDBBackend.update_item,
     "sfn_boto3": sfn_clients.boto3,
+    "project": Item.project,
 }
 _dynamodb_lock = threading.Lock()
 _invoker: Invoker | None = None
@@ -87,6 +93,7 @@ def install(invoker: Invoker, access_key: str) -> None:
     Rule.send_to_targets = _send_to_targets
     moto_backends.list_of_moto_modules = _moto_modules
     sfn_clients.boto3 = _StackSignedBoto3
+    Item.project = _project_once
 
 
 def uninstall() -> None:
@@ -100,6 +107,7 @@ def uninstall() -> None:
     DomainDispatcherApplication.__call__ = _ORIGINALS["dispatch"]
     DynamoDBBackend.update_item = _ORIGINALS["update_item"]
     sfn_clients.boto3 = _ORIGINALS["sfn_boto3"]
+    Item.project = _ORIGINALS["project"]
 
 
 class _StackSignedBoto3:
@@ -109,6 +117,14 @@ class _StackSignedBoto3:
     @staticmethod
     def client(**options: Any) -> BaseClient:
         return boto3.client(**{**options, "aws_access_key_id": _access_key, "aws_secret_access_key": "local"})
+
+
+def _project_once(self: Item, projection_expressions: list[list[str]]) -> Item:
+    """moto's Item.project, the item made plain once rather than once per projected attribute."""
+    plain, result = self.to_regular_json(), {}
+    for expression in projection_expressions:
+        merge_dicts(result, find_nested_key(expression, plain))
+    return Item(hash_key=self.hash_key, range_key=self.range_key, attrs=serializer.serialize(result)["M"])
 
 
 @cache

@@ -22,7 +22,6 @@ from kyc.adapters.dynamodb_schema import (
     UPLOAD_LEASE,
     VALIDATION_LEASE,
     WAITING_INDEX,
-    WAITING_PROJECTION,
     Item,
     attempt_item,
     decision_values,
@@ -217,10 +216,8 @@ class DynamoApplications:
         if query.unassigned:
             names["#assignee"] = ASSIGNEE
             filters.append("attribute_not_exists(#assignee)")
-        names |= {f"#p{index}": name for index, name in enumerate(WAITING_PROJECTION)}
         request: dict[str, Any] = {
             "TableName": self._table, "IndexName": WAITING_INDEX, "KeyConditionExpression": key,
-            "ProjectionExpression": ", ".join(f"#p{index}" for index in range(len(WAITING_PROJECTION))),
             "FilterExpression": " AND ".join(filters), "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": vals, "ScanIndexForward": True, "Limit": max(limit, _FIRST_PAGE),
         }

@@ -32,8 +32,6 @@ MESSAGE = "APPLICANT_MESSAGE"
 QUEUE_INDEX = "StatusUpdated"
 QUEUE, ASSIGNEE, QUEUED_AT = "QUEUE", "ASSIGNEE", "QUEUED_AT"
 WAITING_INDEX = "QueueWaiting"
-WAITING_PROJECTION = ("APP_UUID", QUEUE, QUEUED_AT, STATUS, "REASONS", "ATTEMPT", ASSIGNEE, "UPDATED_AT")
-"""What a queue entry reads of the index (all of it projected there)."""
 QUEUE_ONLY = (QUEUE, ASSIGNEE, QUEUED_AT)
 """What a case has only while it waits in a queue: removed when it leaves (a decision, its next attempt)."""
 
