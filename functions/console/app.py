@@ -4,6 +4,7 @@ authorizer). Parse, check the CSRF token on every POST, one use case, render; no
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,7 @@ def trail(app_uuid: str, form: str) -> Response[str]:
 def act(app_uuid: str, action: str) -> Response[str]:
     def run(staff: review.Staff, csrf: str, now: datetime) -> Response[str]:
         form = _form()
-        deps = bootstrap.console_dependencies()
+        deps = _deps()
         notice = "Done."
         if action == "confirm":
             review.confirm(staff, app_uuid, deps, now)
@@ -125,6 +126,18 @@ def act(app_uuid: str, action: str) -> Response[str]:
 def _case(staff: review.Staff, app_uuid: str, csrf: str, now: datetime, notice: str = "") -> Response[str]:
     view = review.open_case(staff, app_uuid, bootstrap.console_dependencies(), now)
     return _html(console_html.case_page(staff, view, csrf, now, notice), image_url=view.selfie_url)
+
+
+def _deps() -> review.ReviewDeps:
+    """The console's dependencies; its e-mails link the console this request reached unless CONSOLE_URL is set (the
+    template cannot set it: ConsoleApi's routes name this function). API Gateway sets the domain and the scheme."""
+    deps = bootstrap.console_dependencies()
+    if deps.console_url:
+        return deps
+    event = app.current_event
+    domain = event.raw_event.get("requestContext", {}).get("domainName")
+    scheme = event.headers.get("x-forwarded-proto", "https")
+    return replace(deps, console_url=f"{scheme}://{domain}/console") if domain else deps
 
 
 def _form() -> dict[str, str]:

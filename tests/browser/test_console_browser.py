@@ -26,6 +26,11 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="make chromium installs
 FIELDS = {"FIRST_NAME": {"match": True, "rule": "name", "confidence": 98.0},
           "DOCUMENT_NUMBER": {"match": True, "rule": "document_number", "confidence": 99.0},
           "ZIP_CODE_IN_ADDRESS": {"match": False, "rule": "zip5", "confidence": 97.0}}
+EVIDENCE = {  # what the licence says (the applicant's values: APPLICANT) and the forms compared
+    "FIRST_NAME": {"licence_value": "ZELDA", "applicant_form": "zelda", "licence_form": "zelda"},
+    "DOCUMENT_NUMBER": {"licence_value": "Y765 4321", "applicant_form": "Y7654321", "licence_form": "Y7654321"},
+    "ZIP_CODE_IN_ADDRESS": {"licence_value": "95816-2210", "applicant_form": "95814", "licence_form": "95816"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +44,7 @@ def review_case(stack: LocalStack, app_uuid: str, details_outcome: Outcome = Out
     now = datetime.now(UTC) - timedelta(hours=hours_ago)
     applications.claim(Claim(app_uuid, "e1", now, now, now + timedelta(days=30), details=dict(APPLICANT)))
     face = CheckResult(Check.FACE, Outcome.UNDECIDED, (Reason.FACE_UNCERTAIN,), {"similarity": 91.4})
-    details = CheckResult(Check.DETAILS, details_outcome, (), {"fields": FIELDS})
+    details = CheckResult(Check.DETAILS, details_outcome, (), {"fields": FIELDS}, EVIDENCE)
     for result in (face, details):
         assert applications.record_result(app_uuid, "e1", result, now)
     assert applications.settle(app_uuid, Status.REVIEW, (Reason.FACE_UNCERTAIN,), now, etag="e1")

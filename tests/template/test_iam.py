@@ -270,9 +270,9 @@ def test_the_derivation_sees_the_lambdas_aws_calls():
     assert code_actions("validate_license") == set()
     assert code_actions("application_status") == {"dynamodb:GetItem"}  # the status API only reads
     assert code_actions("start_workflow") == {"states:StartExecution"}
-    # the console reads and decides applications, appends to the audit trail, presigns the evidence
+    # the console reads and decides applications, appends to the audit trail, presigns the evidence, tells staff
     assert code_actions("console") == {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                                       "dynamodb:PutItem", "s3:GetObject"}
+                                       "dynamodb:PutItem", "s3:GetObject", "sns:Publish"}
     assert builder_of(ROOT / "functions/record_dead_letter/app.py") == "record_error_dependencies"
 
 
@@ -401,6 +401,11 @@ def test_the_layer_keeps_the_models_of_exactly_the_services_the_adapters_call():
     assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert re.search(r"^build-SharedLayer:", makefile, re.MULTILINE)  # the target `sam build` runs for it
 
+
+
+def test_the_console_publishes_to_the_staff_topic_only(resources):
+    """A decision or a four-eyes proposal tells staff on ApplicationNotifications; no other topic."""
+    assert resources_for(resources, "ConsoleFunction", "sns:Publish") == [{"Ref": "ApplicationNotifications"}]
 
 
 def test_the_console_reaches_the_queue_index_the_audit_trail_and_the_evidence_only(resources):

@@ -64,7 +64,60 @@ async function download(url) {
   URL.revokeObjectURL(anchor.href);
 }
 
+// The evidence viewer: per image a zoom, a quarter-turn count and a pan offset, shown as one CSS transform (set
+// through the CSSOM, which the CSP allows; never a style attribute). Kept per <img>: a new page starts afresh.
+const VIEWS = new WeakMap();
+const ZOOM = { step: 1.25, min: 0.5, max: 8 };
+
+function viewOf(img) {
+  if (!VIEWS.has(img)) VIEWS.set(img, { scale: 1, turns: 0, x: 0, y: 0 });
+  return VIEWS.get(img);
+}
+
+function showView(img) {
+  const v = viewOf(img);
+  const plain = v.scale === 1 && v.turns % 4 === 0 && !v.x && !v.y;
+  img.style.transform = plain ? "" : `translate(${v.x}px, ${v.y}px) rotate(${v.turns * 90}deg) scale(${v.scale})`;
+  img.classList.toggle("zoomed", v.scale > 1);
+}
+
+function changeView(button) {
+  const img = document.getElementById(button.dataset.image);
+  if (!img) return;
+  const v = viewOf(img);
+  const op = button.dataset.view;
+  if (op === "zoom-in") v.scale = Math.min(ZOOM.max, v.scale * ZOOM.step);
+  else if (op === "zoom-out") v.scale = Math.max(ZOOM.min, v.scale / ZOOM.step);
+  else if (op === "rotate") v.turns = (v.turns + 1) % 4;
+  else if (op === "reset") Object.assign(v, { scale: 1, turns: 0, x: 0, y: 0 });
+  if (v.scale <= 1) Object.assign(v, { x: 0, y: 0 });  // nothing to pan at or below the frame's size
+  showView(img);
+}
+
+let dragging = null;  // the image being panned, and where the pointer was
+document.addEventListener("pointerdown", (event) => {
+  const img = event.target.closest(".evidence img");
+  if (!img || viewOf(img).scale <= 1) return;
+  dragging = { img: img, x: event.clientX, y: event.clientY };
+  img.setPointerCapture(event.pointerId);
+  img.classList.add("dragging");
+});
+document.addEventListener("pointermove", (event) => {
+  if (!dragging) return;
+  const v = viewOf(dragging.img);
+  v.x += event.clientX - dragging.x;
+  v.y += event.clientY - dragging.y;
+  Object.assign(dragging, { x: event.clientX, y: event.clientY });
+  showView(dragging.img);
+});
+document.addEventListener("pointerup", () => {
+  if (dragging) dragging.img.classList.remove("dragging");
+  dragging = null;
+});
+
 document.addEventListener("click", (event) => {
+  const tool = event.target.closest("button[data-view]");
+  if (tool) return changeView(tool);
   const file = event.target.closest("a[data-download]");
   if (file) {
     event.preventDefault();

@@ -95,11 +95,12 @@ def submit_license_dependencies() -> SubmitDeps:
 
 @_built_once
 def console_dependencies() -> ReviewDeps:
-    """The review console: the application record, the audit trail, presigned URLs of the evidence."""
+    """The review console: the application record, the audit trail, presigned URLs of the evidence, staff e-mail."""
     from kyc.adapters.audit_dynamodb import DynamoAuditTrail
     from kyc.adapters.dynamodb import DynamoApplications
     from kyc.adapters.queue_settings_dynamodb import DynamoQueueSettings
     from kyc.adapters.s3_presigner import S3Presigner
+    from kyc.adapters.sns import SnsNotifier
     from kyc.services.review import ReviewDeps
 
     settings = get_settings()
@@ -108,6 +109,8 @@ def console_dependencies() -> ReviewDeps:
         trail=DynamoAuditTrail(settings.audit_table),
         presigner=S3Presigner(settings.bucket),
         face_band=(settings.face_fail_threshold, settings.face_pass_threshold),
+        notifier=SnsNotifier(settings.topic_arn),
+        console_url=settings.console_url or None,
         queue_settings=DynamoQueueSettings(settings.audit_table),  # its versions: in the AuditTable, append-only
     )
 

@@ -1,5 +1,6 @@
 """The review console's pages, rendered on the server: escaped text, no inline script or style (the CSP forbids both),
-every state-changing form with its CSRF token. Field names, verdicts and rules only: never an applicant's value."""
+every state-changing form with its CSRF token. Personal values (the applicant's details, the licence's as read) appear
+in the case page's body only, escaped: never in an address, a header, the queue or any other page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from html import escape
 from kyc.lifecycle import STAFF_NEXT
 from kyc.model import Reason, Status
 from kyc.queues import MAX_SLA_HOURS, QUEUED, QUEUES, REVIEW_QUEUE, TAKERS, QueueSettings, left_or_late
-from kyc.services.review import REJECT_REASONS, CaseView, Staff
+from kyc.services.review import REJECT_REASONS, CaseView, FieldRow, Staff
 from kyc.services.review_queue import QueueFilter, QueueView
 
 _HEAD = (
@@ -145,10 +146,7 @@ def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: st
     band = "" if case.similarity is None else (
         "PASS" if case.similarity >= high else "FAIL" if case.similarity < low else "REVIEW band"
     )
-    fields = "".join(
-        f'<tr class="{escape(verdict)}"><td>{escape(name)}</td><td>{escape(verdict)}</td><td>{escape(rule)}</td></tr>'
-        for name, verdict, rule in case.fields
-    )
+    fields = "".join(_field_row(row) for row in case.fields)
     checks = "".join(
         f"<li>{escape(str(check))}: {escape(str(result.outcome))} {escape(', '.join(map(str, result.reasons)))}</li>"
         for check, result in record.results.items()
@@ -171,12 +169,13 @@ def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: st
         f"{escape(str(record.status))}</dd><dt>Reasons</dt><dd>{escape(', '.join(map(str, record.reasons)))}</dd>"
         f"<dt>Age</dt><dd>{_age(record.created_at, now)}</dd><dt>Attempt</dt><dd>{record.attempt}</dd>"
         + _queue_facts(case, now) + "</dl>"
-        '<section class="evidence"><figure><img id="selfie" alt="Selfie" src="'
-        f'{escape(case.selfie_url)}"><figcaption>Selfie</figcaption></figure><figure><img id="licence" '
-        f'alt="Licence" src="{escape(case.license_url)}"><figcaption>Licence (front)</figcaption></figure></section>'
+        f'<section class="evidence">{_viewer("selfie", "Selfie", case.selfie_url)}'
+        f'{_viewer("licence", "Licence (front)", case.license_url)}</section>'
         f'<p id="face">Face similarity <b>{similarity}</b> {band} (fail below {low:g}, pass at {high:g})</p>'
-        '<h2>Details: licence against the application</h2><table id="fields"><thead><tr><th>Field</th>'
-        f"<th>Verdict</th><th>Rule</th></tr></thead><tbody>{fields}</tbody></table>"
+        '<h2>Details: licence against the application</h2><table id="fields"><thead><tr><th rowspan="2">Field</th>'
+        '<th rowspan="2">Application</th><th rowspan="2">Licence (as read)</th><th colspan="2">Compared as</th>'
+        '<th rowspan="2">Verdict</th><th rowspan="2">Rule</th><th rowspan="2">Confidence</th></tr>'
+        f"<tr><th>application</th><th>licence</th></tr></thead><tbody>{fields}</tbody></table>"
         f"<h2>Checks</h2><ul>{checks}</ul>"
         + (f"<h2>Earlier attempts</h2><ul>{attempts}</ul>" if attempts else "")
         + _assignment(staff, case, csrf)
@@ -187,6 +186,33 @@ def case_page(staff: Staff, case: CaseView, csrf: str, now: datetime, notice: st
         + '<p><button id="print" type="button">Print the case report</button></p>'
     )
     return _page(staff, body)
+
+
+def _viewer(image_id: str, caption: str, url: str) -> str:
+    """An evidence image with its toolbar (console.js: zoom, rotate, reset with CSS transforms; drag to pan)."""
+    tools = "".join(
+        f'<button type="button" data-view="{view}" data-image="{image_id}" title="{title}" aria-label="{title}">'
+        f"{label}</button>"
+        for view, label, title in (("zoom-in", "+", "Zoom in"), ("zoom-out", "−", "Zoom out"),
+                                   ("rotate", "⟳ 90°", "Rotate 90° clockwise"), ("reset", "Reset", "Reset the view"))
+    )
+    return (
+        f'<figure class="viewer"><div class="tools" role="toolbar" aria-label="{escape(caption)}">{tools}'
+        f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer" data-full="{image_id}">Open full size</a>'
+        f'</div><div class="frame"><img id="{image_id}" alt="{escape(caption)}" src="{escape(url)}" draggable="false">'
+        f"</div><figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def _field_row(row: FieldRow) -> str:
+    """A row of the details table; "—" where there is no value (not returned, not compared)."""
+    cells = (row.name, row.applicant, row.licence, row.applicant_form, row.licence_form, row.verdict, row.rule,
+             "—" if row.confidence is None else f"{row.confidence:.1f}")
+    values = ("", "value", "value", "form", "form", "", "", "number")
+    return f'<tr class="{escape(row.verdict)}">' + "".join(
+        f'<td class="{css}">{escape(cell) if cell else "—"}</td>' if css else f"<td>{escape(cell)}</td>"
+        for cell, css in zip(cells, values, strict=True)
+    ) + "</tr>"
 
 
 def _actions(staff: Staff, case: CaseView, csrf: str) -> str:

@@ -3,7 +3,10 @@ kyc.services.review_queue).
 
 Every use case checks the caller's role first (auditor: read only; a four-eyes confirmation: senior only) and records
 what it did, views of evidence included, in the audit trail. Statuses move only through the application record's
-staff rules (kyc.lifecycle.STAFF_NEXT)."""
+staff rules (kyc.lifecycle.STAFF_NEXT). A decision, a confirmation and a proposal tell staff (SNS) once: only after
+their conditional write succeeded, so a double click or a retry, refused by the record, sends nothing.
+
+The case view carries the applicant's values and the licence's (the details table): for the case page only."""
 
 from __future__ import annotations
 
@@ -15,13 +18,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
+from kyc import notifications
 from kyc.evidence import member_key
-from kyc.model import Check, Outcome, Reason, Status, iso
+from kyc.model import Check, Outcome, Reason, ServiceFailure, Status, iso
+from kyc.notifications import Notification
+from kyc.observability import logger, metrics
 from kyc.ports import (
     ApplicationRecord,
     Applications,
     AuditEvent,
     AuditTrail,
+    Notifier,
     Presigner,
     QueueSettingsStore,
     StaffDecision,
@@ -69,7 +78,24 @@ class ReviewDeps:
     trail: AuditTrail
     presigner: Presigner
     face_band: tuple[float, float]  # FACE_FAIL_THRESHOLD, FACE_PASS_THRESHOLD
+    notifier: Notifier  # staff e-mail (SNS ApplicationNotifications): decisions and four-eyes proposals
+    console_url: str | None = None  # linked from those e-mails
     queue_settings: QueueSettingsStore = field(kw_only=True)  # the queues' SLAs (kyc.services.review_queue)
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One row of the details table: the application's value against the licence's, as the rule compared them.
+    Personal values: shown on the case page only. "" where there is nothing (not returned, not compared)."""
+
+    name: str
+    applicant: str  # the application's value (CSV)
+    licence: str  # the licence's value as AnalyzeID read it
+    applicant_form: str  # the normalised forms the rule compared
+    licence_form: str
+    verdict: str  # match, mismatch, unreadable
+    rule: str
+    confidence: float | None
 
 
 @dataclass(frozen=True)
@@ -79,7 +105,7 @@ class CaseView:
     license_url: str
     similarity: float | None
     face_band: tuple[float, float]
-    fields: list[tuple[str, str, str]]  # field, verdict (match, mismatch, unreadable), rule
+    fields: list[FieldRow]
     timeline: list[AuditEvent]
     needs_four_eyes: bool
     due_at: datetime | None = None  # while the case waits in a queue: when its SLA runs out
@@ -93,6 +119,7 @@ def open_case(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> C
     face = record.results.get(Check.FACE)
     details = record.results.get(Check.DETAILS)
     report: dict[str, Any] = details.detail.get("fields", {}) if details else {}
+    evidence = details.evidence if details else {}
     similarity = face.detail.get("similarity") if face else None
     return CaseView(
         record=record,
@@ -100,7 +127,7 @@ def open_case(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> C
         license_url=deps.presigner.url(member_key(app_uuid, record.attempt, "license"), URL_SECONDS),
         similarity=float(similarity) if similarity is not None else None,
         face_band=deps.face_band,
-        fields=[(name, _verdict(entry.get("match")), str(entry.get("rule", ""))) for name, entry in report.items()],
+        fields=[_row(name, entry, evidence.get(name, {}), record) for name, entry in report.items()],
         timeline=deps.trail.events(app_uuid),
         needs_four_eyes=_needs_four_eyes(record, Status.APPROVED),
         due_at=due(record.queued_at, current(deps.queue_settings).sla(record.queue)) if record.queue else None,
@@ -131,10 +158,14 @@ def decide(
         if not deps.applications.propose(app_uuid, current, decision, now):
             raise Refused("the case has changed or a decision is pending")
         deps.trail.append(app_uuid, AuditEvent(staff.username, "proposed", iso(now), str(current), str(target), note))
+        waiting = notifications.confirmation_waiting(app_uuid, target, _role(staff), deps.console_url)
+        _tell(app_uuid, waiting, deps, now)
         return "proposed"
     if not deps.applications.decide(app_uuid, current, decision, now):
         raise Refused("the case has changed or is decided already")
     deps.trail.append(app_uuid, AuditEvent(staff.username, action, iso(now), str(current), str(target), note))
+    told = notifications.staff_decision(app_uuid, target, reasons, _role(staff), console_url=deps.console_url)
+    _tell(app_uuid, told, deps, now)
     return "decided"
 
 
@@ -147,6 +178,10 @@ def confirm(staff: Staff, app_uuid: str, deps: ReviewDeps, now: datetime) -> Non
         raise Refused("nothing to confirm, or your own proposal")
     old, new = str(record.status), str(decision.target)
     deps.trail.append(app_uuid, AuditEvent(staff.username, "confirmed", iso(now), old, new, f"by {decision.actor}"))
+    message = notifications.staff_decision(
+        app_uuid, decision.target, decision.reasons, "senior", confirmed=True, console_url=deps.console_url
+    )
+    _tell(app_uuid, message, deps, now)
 
 
 def comment(staff: Staff, app_uuid: str, note: str, deps: ReviewDeps, now: datetime) -> None:
@@ -183,6 +218,36 @@ def export_trail(staff: Staff, app_uuid: str, form: str, deps: ReviewDeps, now: 
 def _cell(value: object) -> object:
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _role(staff: Staff) -> str:
+    """The role a decision is made in (the e-mail names the role, never the person)."""
+    return "senior" if "senior" in staff.groups else "reviewer"
+
+
+def _tell(app_uuid: str, message: Notification, deps: ReviewDeps, now: datetime) -> None:
+    """Tell staff of a decision written a moment ago. The decision stands when SNS fails: the failure is logged,
+    counted and put in the case's timeline (a retry of the request would be refused, and must not decide again)."""
+    try:
+        deps.notifier.publish(message.subject, message.body, message.attributes)
+    except ServiceFailure as failure:
+        logger.error("staff not notified", extra={"app_uuid": app_uuid, "notification": message.attributes["check"],
+                                                  "service": failure.service, "error": failure.detail})
+        metrics.add_metric(name="StaffNotificationFailed", unit=MetricUnit.Count, value=1)
+        deps.trail.append(app_uuid, AuditEvent("system", "notification_failed", iso(now),
+                                               note=f"{message.attributes['check']} e-mail not sent"))
+        return
+    logger.info("staff notified", extra={"app_uuid": app_uuid, "notification": message.attributes["check"]})
+
+
+def _row(name: str, entry: dict[str, Any], evidence: dict[str, str], record: ApplicationRecord) -> FieldRow:
+    confidence = entry.get("confidence")
+    return FieldRow(
+        name, str(record.details.get(name, "")), str(evidence.get("licence_value", "")),
+        str(evidence.get("applicant_form", "")), str(evidence.get("licence_form", "")),
+        _verdict(entry.get("match")), str(entry.get("rule", "")),
+        float(confidence) if isinstance(confidence, int | float) else None,
+    )
 
 
 def _require_assignee(staff: Staff, record: ApplicationRecord) -> None:
