@@ -37,16 +37,32 @@ class FaultInjector:
         self.injected: Counter[str] = Counter()
         self._random = random.Random(seed)
         self._lock = threading.Lock()
+        self._down: frozenset[str] = frozenset()
+
+    def outage(self, *operations: str) -> None:
+        """Fail every call of these operations ("textract.AnalyzeID"), as a service that is down does, until
+        `restore()`: a check that needs one fails beyond its retries."""
+        with self._lock:
+            self._down = frozenset(operations)
+
+    def restore(self) -> None:
+        """End the outage: the cause fixed."""
+        with self._lock:
+            self._down = frozenset()
 
     def answer(self, request, event_name: str = "", **_: object) -> AWSResponse | None:
         """A failure for this request (a `before-send` hook), or None to let it through."""
         json_protocol = request.headers.get("Content-Type", b"").startswith(b"application/x-amz-json")
+        operation = event_name.removeprefix("before-send.")
         with self._lock:
-            if self._random.random() >= self.rate:
+            if operation in self._down:
+                status, code, message = _JSON_FAULTS[2] if json_protocol else _XML_FAULT
+            elif self._random.random() >= self.rate:
                 return None
-            status, code, message = self._random.choice(_JSON_FAULTS) if json_protocol else _XML_FAULT
-            self.injected[event_name.removeprefix("before-send.")] += 1
-        logger.warning("fault injected: %s %s on %s", status, code, event_name.removeprefix("before-send."))
+            else:
+                status, code, message = self._random.choice(_JSON_FAULTS) if json_protocol else _XML_FAULT
+            self.injected[operation] += 1
+        logger.warning("fault injected: %s %s on %s", status, code, operation)
         if json_protocol:
             body = json.dumps({"__type": code, "message": message}).encode()
             headers = {"Content-Type": "application/x-amz-json-1.1"}

@@ -119,9 +119,8 @@ class LocalStack:
                                       CREDENTIALS, options.stack_name)  # the review console's user pool
             self._set_environment({**self.functions.environment(), **staff})
             _prepare_default_session()
-            if options.faults:
-                self.faults = FaultInjector(options.faults)
-            self._transport = MotoTransport(self.aws_url, first=self.faults.answer if self.faults else None)
+            self.faults = FaultInjector(options.faults)  # rate 0: none, until an outage is set (FaultInjector.outage)
+            self._transport = MotoTransport(self.aws_url, first=self.faults.answer)
             self._transport.install(self.handler_session())
             moto_patch.install(self, CREDENTIALS[0])
             self._wire()

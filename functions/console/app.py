@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from kyc import bootstrap, console_html, console_session
 from kyc.observability import logger, metrics, tracer
-from kyc.services import review, review_queue
+from kyc.services import rerun, review, review_queue
 from kyc.settings import get_settings
 
 app = APIGatewayHttpResolver()
@@ -113,6 +113,10 @@ def act(app_uuid: str, action: str) -> Response[str]:
         elif action == "release":
             review_queue.release(staff, app_uuid, deps, now)
             notice = "Released to the queue."
+        elif action == "rerun":
+            check = form.get("check", "")
+            status = rerun.rerun(staff, app_uuid, check, deps, now)
+            notice = f"{check} re-run: the case is now {status}."
         else:
             outcome = review.decide(staff, app_uuid, action, form.get("seen", ""), deps, now,
                                     reason=form.get("reason", ""), note=form.get("note", ""),

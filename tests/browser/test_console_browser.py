@@ -217,3 +217,28 @@ def test_queue_filters_take_next_assignment_escalation_and_an_admins_sla(stack, 
     assert any("overdue=1" in url_seen for url_seen in seen)
     for url_seen in seen:  # the filters' addresses carry statuses, reasons, user names and dates only
         assert [value for value in APPLICANT.values() if len(value) > 3 and value in url_seen] == []
+
+
+def test_a_reviewer_reruns_a_check_that_failed_for_good_and_the_case_carries_on(stack, browser):
+    """AnalyzeID down while the lab's passing bundle is checked: the case ends ERROR; once it is back, a reviewer
+    re-runs the details check from its button, one more AnalyzeID call and no second CompareFaces, to APPROVED."""
+    app_uuid = "8d247914"
+    applications = DynamoApplications(stack.resource("CustomerMetadataTable"), stack.client("dynamodb"))
+    stack.ready()
+    stack.faults.outage("textract.AnalyzeID")
+    body = (Path(__file__).resolve().parents[2] / "UnitTests" / f"{app_uuid}.zip").read_bytes()
+    stack.client("s3").put_object(Bucket=stack.resource("DocumentBucket"), Key=f"zipped/{app_uuid}.zip", Body=body)
+    wait_until(lambda: (record := applications.read(app_uuid)) is not None and record.status is Status.ERROR, 120)
+    stack.faults.restore()
+
+    rita, _ = sign_in(browser, stack.api_urls["ConsoleApi"], "rita")
+    open_case(rita, app_uuid)
+    rita.click("form[action$='/assign'] button")
+    rita.wait_for_selector("text=Assigned to you.")
+    assert rita.locator("form.rerun button").all_inner_texts() == ["Re-run DETAILS"]
+    rita.click("form.rerun button")
+    rita.wait_for_selector("text=DETAILS re-run: the case is now AWAITING_LICENSE_VALIDATION.")
+    assert rita.locator("form.rerun").count() == 0
+    assert "rita rerun ERROR → PROCESSING" in rita.inner_text("#timeline")
+    wait_until(lambda: applications.read(app_uuid).status is Status.APPROVED, 60)
+    assert stack.meter.applications()[app_uuid] == {"CompareFaces": 1, "AnalyzeID": 1}

@@ -534,3 +534,78 @@ def test_queue_settings_are_kept_as_versions_newest_first_each_once(queue_settin
     second = QueueSettings({"review": 6, "senior": 2}, 2, "bob", "2026-12-01T12:02:00Z")
     assert queue_settings.record(second)
     assert queue_settings.latest(1) == [second] and queue_settings.latest(5) == [second, first]
+
+
+# ---------------------------------------------------------------- a staff re-run of a check that ended in ERROR
+
+ERRORED = CheckResult(Check.DETAILS, Outcome.ERROR, (Reason.SERVICE_ERROR,), {"service": "textract"})
+MARKS = frozenset({"notified:LICENSE_DETAILS_MATCH", "notified:final", "document-done"})
+
+
+def errored(applications: Applications, result: CheckResult = ERRORED) -> None:
+    """A case that ended in ERROR after its checks: the face passed, `result` recorded, staff told."""
+    claimed(applications)
+    assert applications.record_result("app1", "e1", FACE, T0)
+    assert applications.record_result("app1", "e1", result, T0)
+    for effect in MARKS | {"notified:other"}:
+        assert applications.mark_done("app1", effect)
+    assert applications.settle("app1", Status.ERROR, (Reason.SERVICE_ERROR,), T0, etag="e1", detail="textract")
+    assert applications.assign("app1", "review", "rita", None)  # the case waits in the review queue, taken by rita
+
+
+def test_a_rerun_reopens_the_errored_check_once(applications):
+    errored(applications)
+    record = applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER + timedelta(seconds=90))
+    assert record is not None and record == applications.read("app1")
+    assert (record.status, record.reasons, record.status_detail) == (Status.PROCESSING, (), None)
+    assert record.results == {Check.FACE: FACE}  # the passed check kept, the errored one removed
+    assert record.effects == {"notified:other"} and record.updated_at == "2026-12-01T12:05:00Z"
+    assert (record.queue, record.assignee) == (None, None)  # out of the queue while it runs
+    assert applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER) is None  # the double click
+    # the re-run holds the upload lease, then records the check and settles as the document steps do
+    assert not applications.take_upload_lease("app1", "e1", LATER, LATER + timedelta(seconds=1))
+    assert applications.record_result("app1", "e1", DETAILS_RESULT, LATER)
+    assert applications.settle("app1", Status.REJECTED, (Reason.DETAILS_MISMATCH,), LATER, etag="e1")
+    assert applications.read("app1").results[Check.DETAILS].outcome is Outcome.FAIL
+
+
+def test_only_one_of_concurrent_reruns_reopens(applications):
+    errored(applications)
+    with ThreadPoolExecutor(8) as pool:
+        reopened = list(pool.map(lambda _: applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER), range(8)))
+    assert sum(record is not None for record in reopened) == 1
+
+
+def test_a_rerun_needs_an_error_case_and_that_checks_errored_result(applications):
+    errored(applications)
+    assert applications.reopen("app1", Check.FACE, "rita", MARKS, LATER, LATER) is None  # the face passed
+    assert applications.reopen("app1", Check.VALIDATION, "rita", MARKS, LATER, LATER) is None  # never ran
+    assert applications.reopen("app1", Check.DETAILS, "sam", MARKS, LATER, LATER) is None  # not the assignee
+    assert applications.reopen("nobody", Check.DETAILS, "rita", MARKS, LATER, LATER) is None
+    assert applications.propose("app1", Status.ERROR, StaffDecision(Status.REJECTED, "rita"), LATER)
+    assert applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER) is None  # a decision is pending
+    assert applications.confirm("app1", "sue", LATER) is not None
+    assert applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER) is None  # REJECTED: decided
+    assert applications.read("app1").status == Status.REJECTED
+
+
+def test_an_error_without_an_errored_check_is_not_rerun(applications):
+    claimed(applications)  # an invocation that hit its limit: ERROR with no result
+    assert applications.settle("app1", Status.ERROR, (Reason.PROCESSING_LIMIT,), T0, etag="e1")
+    assert all(applications.reopen("app1", check, "rita", MARKS, LATER, LATER) is None for check in Check)
+    assert applications.read("app1").status == Status.ERROR
+
+
+def test_a_rerun_of_the_validation_reopens_it_awaiting_with_its_lease_free(applications):
+    awaiting(applications)
+    assert applications.record_result("app1", "e1", FACE, T0) is False  # decided already: a control
+    assert applications.take_validation_lease("app1", T0, T0 + timedelta(minutes=10)) is not None
+    failed = CheckResult(Check.VALIDATION, Outcome.ERROR, (Reason.SERVICE_ERROR,), {"service": "validator"})
+    assert applications.settle_validation("app1", failed, Status.ERROR, (Reason.SERVICE_ERROR,), T0)
+    assert applications.assign("app1", "review", "rita", None)
+    marks = frozenset({"notified:LICENSE_VALIDATION", "notified:final"})
+    record = applications.reopen("app1", Check.VALIDATION, "rita", marks, LATER, LATER)
+    assert record is not None and (record.status, record.results) == (AWAITING, {})
+    assert applications.take_validation_lease("app1", LATER, LATER + timedelta(minutes=5)) is not None  # at once
+    assert applications.reopen("app1", Check.VALIDATION, "rita", marks, LATER, LATER) is None
+    assert applications.settle_validation("app1", VALID, APPROVED, (), LATER)

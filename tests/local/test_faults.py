@@ -59,3 +59,17 @@ def test_a_session_without_the_hook_is_untouched(moto_url):
 def test_the_rate_must_be_a_share():
     with pytest.raises(ValueError):
         FaultInjector(1.0)
+
+
+def test_an_outage_fails_every_call_of_its_operations_until_restored(moto_url):
+    session, injector = session_with_faults(0.0)
+    client = session.client(
+        "dynamodb", endpoint_url=moto_url, config=Config(retries={"mode": "standard", "max_attempts": 3})
+    )
+    injector.outage("dynamodb.ListTables")
+    with pytest.raises(ClientError):
+        client.list_tables()
+    assert set(injector.injected) == {"dynamodb.ListTables"} and injector.injected["dynamodb.ListTables"] >= 3
+    client.describe_limits()  # the other operations pass
+    injector.restore()
+    client.list_tables()

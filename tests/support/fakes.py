@@ -129,6 +129,9 @@ class MemoryStore:
     def put_member(self, key: str, body: bytes, content_type: str) -> None:
         self.objects[key], self.types[key] = body, content_type
 
+    def has_member(self, key: str) -> bool:
+        return key in self.objects
+
 
 @dataclass
 class RecordingNotifier:

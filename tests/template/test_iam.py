@@ -22,6 +22,7 @@ KYC = ROOT / "layers/shared/kyc"
 ACTION_NAMES = {  # boto3 names whose IAM action is not plain CamelCase
     ("textract", "analyze_id"): "AnalyzeID",
     ("s3", "generate_presigned_url"): "GetObject",  # the browser's GET is signed with the function's role
+    ("s3", "head_object"): "GetObject",  # HeadObject is authorised as GetObject
 }
 SERVICE_PREFIXES = {"stepfunctions": "states"}  # boto3 service names whose IAM prefix differs
 READS_S3_AS_CALLER = {"rekognition:CompareFaces", "textract:AnalyzeID"}  # they fetch S3Object with our permissions
@@ -270,9 +271,11 @@ def test_the_derivation_sees_the_lambdas_aws_calls():
     assert code_actions("validate_license") == set()
     assert code_actions("application_status") == {"dynamodb:GetItem"}  # the status API only reads
     assert code_actions("start_workflow") == {"states:StartExecution"}
-    # the console reads and decides applications, appends to the audit trail, presigns the evidence, tells staff
+    # the console reads and decides applications, appends to the audit trail, presigns the evidence, tells staff,
+    # and re-runs a check that ended in ERROR (CompareFaces or AnalyzeID, the licence queued)
     assert code_actions("console") == {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                                       "dynamodb:PutItem", "s3:GetObject", "sns:Publish"}
+                                       "dynamodb:PutItem", "s3:GetObject", "sns:Publish", "rekognition:CompareFaces",
+                                       "textract:AnalyzeID", "sqs:SendMessage"}
     assert builder_of(ROOT / "functions/record_dead_letter/app.py") == "record_error_dependencies"
 
 
@@ -401,6 +404,12 @@ def test_the_layer_keeps_the_models_of_exactly_the_services_the_adapters_call():
     assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert re.search(r"^build-SharedLayer:", makefile, re.MULTILINE)  # the target `sam build` runs for it
 
+
+
+def test_a_console_rerun_queues_only_the_licence_and_reads_only_the_extracted_members(resources):
+    assert resources_for(resources, "ConsoleFunction", "sqs:SendMessage") == [{"Fn::GetAtt": ["LicenseQueue", "Arn"]}]
+    bucket = "arn:${AWS::Partition}:s3:::documentbucket-${AWS::AccountId}"
+    assert resources_for(resources, "ConsoleFunction", "s3:GetObject") == [{"Fn::Sub": f"{bucket}/unzipped/*"}]
 
 
 def test_the_console_publishes_to_the_staff_topic_only(resources):

@@ -183,3 +183,48 @@ def test_a_trail_export_needs_a_signed_in_user_a_known_case_and_a_known_form(dep
     assert call("GET", "/console/cases/app1/trail/json")["statusCode"] == 401
     assert call("GET", "/console/cases/nobody/trail/json", AUDITOR)["statusCode"] == 404
     assert call("GET", "/console/cases/app1/trail/xlsx", AUDITOR)["statusCode"] == 404
+
+
+def test_a_check_that_ended_in_error_is_rerun_from_its_button_once(deps, monkeypatch):
+    """The button shows for an ERROR case's errored check only; the re-run pays for that check once, then the case
+    carries on (here: awaiting its licence, queued); a second click is refused."""
+    from dataclasses import replace
+
+    from kyc.services.rerun import RerunDeps
+    from kyc.settings import Settings
+
+    from tests.support.bundles import license_fields
+    from tests.support.fakes import FakeFaces, FakeIdReader, MemoryStore, RecordingQueue
+
+    faces, reader, queue = FakeFaces(), FakeIdReader(license_fields()), RecordingQueue()
+    run = RerunDeps(MemoryStore(), faces, reader, queue, Settings({"AWS_REGION": "us-east-1"}), lambda: T0)
+    deps = replace(deps, rerun=lambda: run)
+    monkeypatch.setattr(bootstrap, "console_dependencies", lambda: deps)
+    deps.applications.claim(Claim("app1", "e1", T0, T0, T0 + timedelta(days=30), details=dict(APPLICANT)))
+    deps.applications.record_result("app1", "e1", CheckResult(Check.FACE, Outcome.PASS, (), {"similarity": 99.0}), T0)
+    errored = CheckResult(Check.DETAILS, Outcome.ERROR, (Reason.SERVICE_ERROR,), {"service": "textract"})
+    deps.applications.record_result("app1", "e1", errored, T0)
+    deps.applications.settle("app1", Status.ERROR, (Reason.SERVICE_ERROR,), T0, etag="e1")
+    deps.applications.assign("app1", "review", "rita", None)
+
+    page = call("GET", "/console/cases/app1", REVIEWER)["body"]
+    assert "Re-run DETAILS" in page and "Re-run FACE" not in page and 'name="check" value="DETAILS"' in page
+    done = call("POST", "/console/cases/app1/rerun", REVIEWER, {"check": "DETAILS"})
+    assert done["statusCode"] == 200 and "DETAILS re-run: the case is now AWAITING_LICENSE_VALIDATION" in done["body"]
+    assert "Re-run" not in done["body"]
+    again = call("POST", "/console/cases/app1/rerun", REVIEWER, {"check": "DETAILS"})
+    assert again["statusCode"] == 409
+    assert (len(faces.calls), len(reader.calls), len(queue.sent)) == (0, 1, 1)
+    assert [e.action for e in deps.trail.events("app1") if e.action.startswith("rerun")] == ["rerun", "rerun_concluded"]
+
+
+def test_an_error_case_without_an_errored_check_says_it_is_for_resubmission_only(deps):
+    deps.applications.claim(Claim("app1", "e1", T0, T0, T0 + timedelta(days=30), details=dict(APPLICANT)))
+    deps.applications.settle("app1", Status.ERROR, (Reason.PROCESSING_LIMIT,), T0, etag="e1")
+    deps.applications.assign("app1", "review", "rita", None)
+    page = call("GET", "/console/cases/app1", REVIEWER)["body"]
+    assert 'id="rerun-none"' in page and "Re-run" not in page
+    assert call("POST", "/console/cases/app1/rerun", REVIEWER, {"check": "DETAILS"})["statusCode"] == 409
+    case(deps, "app2")  # REVIEW: neither
+    page = call("GET", "/console/cases/app2", REVIEWER)["body"]
+    assert "Re-run" not in page and "rerun-none" not in page

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kyc.services.failure import FailureDeps
     from kyc.services.intake import IntakeDeps
     from kyc.services.license_submission import SubmitDeps
+    from kyc.services.rerun import RerunDeps
     from kyc.services.review import ReviewDeps
     from kyc.services.workflow_start import StartDeps
 
@@ -112,6 +113,31 @@ def console_dependencies() -> ReviewDeps:
         notifier=SnsNotifier(settings.topic_arn),
         console_url=settings.console_url or None,
         queue_settings=DynamoQueueSettings(settings.audit_table),  # its versions: in the AuditTable, append-only
+        rerun=lambda: _rerun_dependencies(),  # built on the first re-run: every other request stays as light
+    )
+
+
+RERUN_CALL_SECONDS = 22.0
+
+
+@cache
+def _rerun_dependencies() -> RerunDeps:
+    """A staff re-run of a check that ended in ERROR (the console): the paid services and the licence queue."""
+    from kyc.adapters.aws import bounded_client
+    from kyc.adapters.rekognition import RekognitionFaces
+    from kyc.adapters.s3 import S3DocumentStore
+    from kyc.adapters.sqs import SqsLicenseQueue
+    from kyc.adapters.textract import TextractIdReader
+    from kyc.services.rerun import RerunDeps
+
+    settings = get_settings()
+    return RerunDeps(
+        members=S3DocumentStore(settings.bucket),
+        # the paid call within ~22 s (ConsoleFunction's Timeout: 29 s, the HTTP API's limit: 30 s)
+        faces=RekognitionFaces(settings.bucket, bounded_client("rekognition", RERUN_CALL_SECONDS)),
+        id_reader=TextractIdReader(settings.bucket, bounded_client("textract", RERUN_CALL_SECONDS)),
+        queue=SqsLicenseQueue(settings.queue_url),
+        settings=settings,
     )
 
 

@@ -9,7 +9,9 @@ from html import escape
 
 from kyc.lifecycle import STAFF_NEXT
 from kyc.model import Reason, Status
+from kyc.ports import ApplicationRecord
 from kyc.queues import MAX_SLA_HOURS, QUEUED, QUEUES, REVIEW_QUEUE, TAKERS, QueueSettings, left_or_late
+from kyc.services.rerun import errored_checks
 from kyc.services.review import REJECT_REASONS, CaseView, FieldRow, Staff
 from kyc.services.review_queue import QueueFilter, QueueView
 
@@ -245,11 +247,24 @@ def _actions(staff: Staff, case: CaseView, csrf: str) -> str:
     if Status.RESUBMISSION_REQUESTED in allowed:
         message = '<label>Message to the applicant <input name="message" maxlength="500" required></label>'
         forms.append(_form(f"{base}/resubmit", csrf, seen + message + note, "Request resubmission"))
+    forms += _reruns(record, base, csrf)
     comment = '<label>Comment <input name="note" maxlength="500" required></label>'
     forms.append(_form(f"{base}/comment", csrf, comment, "Comment"))
     if record.queue == REVIEW_QUEUE:
         forms.append(_form(f"{base}/escalate", csrf, comment, "Escalate to a senior"))
     return '<h2>Decision</h2><div class="actions">' + "".join(forms) + "</div>"
+
+
+def _reruns(record: ApplicationRecord, base: str, csrf: str) -> list[str]:
+    """A "Re-run <check>" form per check that ended in ERROR; an ERROR case without one: resubmission only."""
+    if record.status is not Status.ERROR:
+        return []
+    checks = errored_checks(record)
+    if not checks:
+        none = "No check ended in ERROR (a processing limit, an undelivered event): reject it or ask for a resubmission."
+        return [f'<p id="rerun-none">{none}</p>']
+    return [_form(f"{base}/rerun", csrf, f'<input type="hidden" name="check" value="{check.name}">',
+                  f"Re-run {check.name}", "rerun") for check in checks]
 
 
 def _queue_facts(case: CaseView, now: datetime) -> str:

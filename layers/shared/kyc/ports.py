@@ -35,6 +35,11 @@ class DocumentStore(Protocol):
     def put_member(self, key: str, body: bytes, content_type: str) -> None: ...
 
 
+class StoredMembers(Protocol):
+    def has_member(self, key: str) -> bool:
+        """Whether an extracted member is stored at `key` (a bundle's optional licence back)."""
+
+
 class FaceComparer(Protocol):
     def compare(self, source_key: str, target_key: str, threshold: float) -> FaceComparison:
         """CompareFaces of the licence (source) against the selfie (target), both S3 keys."""
@@ -220,6 +225,16 @@ class Applications(Protocol):
         """Carry out the pending decision, confirmed by `confirmer`, who must not be its proposer; the decision
         carried out, or None (nothing pending, own proposal, already confirmed)."""
 
+    def reopen(
+        self, app_uuid: str, check: Check, actor: str, forget: frozenset[str], now: datetime, lease_until: datetime
+    ) -> ApplicationRecord | None:
+        """Re-open a check that ended in ERROR for a staff re-run, while the application is ERROR, that check's result
+        is ERROR, no decision is pending and, while the case waits in a queue, `actor` is its assignee. One write: the
+        status moves to kyc.lifecycle.REOPENS[check] (no reasons, no detail) and the case leaves its queue, the
+        errored result is removed, the effects `forget` are unmarked, and for a document check the
+        upload lease is taken until `lease_until` (the re-run holds it as the document steps do), for the validation
+        its lease is freed. The record as written; None otherwise, and for every repeat (double click, retry)."""
+
     def waiting(self, query: QueueQuery, limit: int) -> list[QueueEntry]:
         """The cases waiting in the query's queue that pass its filters, longest waiting first, through the queue
         index (never a scan)."""
@@ -229,7 +244,6 @@ class Applications(Protocol):
 
     def escalate(self, app_uuid: str, assignee: str, queue: str, now: datetime) -> bool:
         """Move the waiting case, assigned to `assignee`, to another `queue`: unassigned, waiting from `now`."""
-
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,19 @@ def client(service: str) -> Any:
         return _session().create_client(service, config=config)
 
 
+def bounded_client(service: str, seconds: float, attempts: int = 2) -> Any:
+    """A client whose call, retries included, ends within about `seconds` (a request that must answer in time)."""
+    trace_library("botocore")
+    per_attempt = seconds / attempts
+    config = Config(
+        connect_timeout=min(2.0, per_attempt / 4),
+        read_timeout=per_attempt - min(2.0, per_attempt / 4),
+        retries={"mode": "standard", "max_attempts": attempts},
+    )
+    with _creating:
+        return _session().create_client(service, config=config)
+
+
 def error_code(error: Exception) -> str:
     """The AWS error code of a botocore ClientError, else the exception's class name."""
     response = getattr(error, "response", None) or {}

@@ -24,6 +24,7 @@ from kyc.adapters.dynamodb_schema import (
     WAITING_INDEX,
     Item,
     attempt_item,
+    check_attributes,
     decision_values,
     past_attempt_value,
     pending_value,
@@ -34,8 +35,8 @@ from kyc.adapters.dynamodb_schema import (
     status_values,
     to_dynamo,
 )
-from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources, staff_may_move
-from kyc.model import CheckResult, Details, Reason, ServiceFailure, Status, iso
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, REOPENS, sources, staff_may_move
+from kyc.model import Check, CheckResult, Details, Outcome, Reason, ServiceFailure, Status, iso
 from kyc.ports import ApplicationRecord, Claim, QueueEntry, QueueQuery, StaffDecision
 from kyc.queues import QUEUED
 
@@ -185,6 +186,48 @@ class DynamoApplications:
                                                                                    pending.decision.actor),
         )
         return pending.decision if written else None
+
+    def reopen(
+        self, app_uuid: str, check: Check, actor: str, forget: frozenset[str], now: datetime, lease_until: datetime
+    ) -> ApplicationRecord | None:
+        target = REOPENS[check]
+        if not staff_may_move(Status.ERROR, target, rerun=True):
+            return None
+        names = {"#status": STATUS, "#pending": PENDING, "#result": f"{check}_RESULT", "#outcome": "outcome",
+                 "#reasons": "REASONS", "#updated": "UPDATED_AT", "#detail": "STATUS_DETAIL"}
+        vals = {":error": to_dynamo(str(Status.ERROR)), ":errored": to_dynamo(str(Outcome.ERROR)),
+                ":target": to_dynamo(str(target)), ":none": {"L": []}, ":now": to_dynamo(iso(now))}
+        assignments = ["#status = :target", "#reasons = :none", "#updated = :now"]
+        removed = ["#result", "#detail"]
+        for index, name in enumerate((*check_attributes(check), *QUEUE_ONLY)):
+            names[f"#r{index}"] = name
+            removed.append(f"#r{index}")
+        names["#queue"], names["#assignee"], vals[":actor"] = QUEUE, ASSIGNEE, to_dynamo(actor)
+        if check is Check.VALIDATION:
+            names["#lease"] = VALIDATION_LEASE
+            removed.append("#lease")
+        else:
+            names["#lease"], vals[":until"] = UPLOAD_LEASE, to_dynamo(iso(lease_until))
+            assignments.append("#lease = :until")
+        expression = f"SET {', '.join(assignments)} REMOVE {', '.join(removed)}"
+        if forget:
+            names["#markers"], vals[":forget"] = "MARKERS", {"SS": sorted(forget)}
+            expression += " DELETE #markers :forget"
+        try:
+            response = self._call(
+                self._client.update_item,
+                TableName=self._table,
+                Key=self._key(app_uuid),
+                UpdateExpression=expression,
+                ConditionExpression="#status = :error AND #result.#outcome = :errored AND attribute_not_exists(#pending) "
+                "AND (attribute_not_exists(#queue) OR #assignee = :actor)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=vals,
+                ReturnValues="ALL_NEW",
+            )
+        except ConditionFailed:
+            return None
+        return record_from_item(plain_item(response["Attributes"]))
 
     def waiting(self, query: QueueQuery, limit: int) -> list[QueueEntry]:
         names = {"#queue": QUEUE, "#status": STATUS}

@@ -85,6 +85,12 @@ def result_attributes(result: CheckResult) -> Item:
     return values
 
 
+def check_attributes(check: Check) -> tuple[str, ...]:
+    """What records one check besides its result map: the lab's BOOL, and the similarity or the field report."""
+    extra = {Check.FACE: ("FACE_SIMILARITY",), Check.DETAILS: ("DETAILS_REPORT",)}.get(check, ())
+    return (str(check), *extra)
+
+
 def _result(item: Item, check: Check) -> CheckResult | None:
     recorded = item.get(f"{check}_RESULT")
     if not recorded:

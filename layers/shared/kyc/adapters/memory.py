@@ -8,8 +8,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, sources, staff_may_move
-from kyc.model import CheckResult, Details, Reason, Status, iso
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, REOPENS, sources, staff_may_move
+from kyc.model import Check, CheckResult, Details, Outcome, Reason, Status, iso
 from kyc.ports import (
     ApplicationRecord,
     AuditEvent,
@@ -171,6 +171,30 @@ class MemoryApplications:
             entry.record = replace(_decided(entry.record, pending.decision, now), pending=None)
             self.writes += 1
             return pending.decision
+
+    def reopen(
+        self, app_uuid: str, check: Check, actor: str, forget: frozenset[str], now: datetime, lease_until: datetime
+    ) -> ApplicationRecord | None:
+        if not staff_may_move(Status.ERROR, REOPENS[check], rerun=True):
+            return None
+        with self._lock:
+            entry = self._holding(app_uuid, statuses=(Status.ERROR,))
+            result = entry.record.results.get(check) if entry else None
+            if entry is None or result is None or result.outcome is not Outcome.ERROR or entry.record.pending:
+                return None
+            if not _acts(entry.record, actor):
+                return None
+            results = {kept: value for kept, value in entry.record.results.items() if kept is not check}
+            entry.record = replace(
+                entry.record, status=REOPENS[check], reasons=(), status_detail=None, results=results,
+                effects=entry.record.effects - forget, updated_at=iso(now), queue=None, assignee=None, queued_at="",
+            )
+            if check is Check.VALIDATION:
+                entry.validation_lease = None
+            else:
+                entry.upload_lease = lease_until
+            self.writes += 1
+            return entry.record
 
     def waiting(self, query: QueueQuery, limit: int) -> list[QueueEntry]:
         def wanted(record: ApplicationRecord) -> bool:

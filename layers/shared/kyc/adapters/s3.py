@@ -41,3 +41,14 @@ class S3DocumentStore:
             self._client.put_object(Bucket=self._bucket, Key=key, Body=body, ContentType=content_type)
         except (ClientError, BotoCoreError) as error:
             raise ServiceFailure("s3", error_code(error)) from None
+
+    def has_member(self, key: str) -> bool:
+        try:
+            self._client.head_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error_code(error) in {"NoSuchKey", "404", "NotFound"}:
+                return False
+            raise ServiceFailure("s3", error_code(error)) from None
+        except BotoCoreError as error:
+            raise ServiceFailure("s3", type(error).__name__) from None
+        return True

@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -36,6 +36,11 @@ from kyc.ports import (
     StaffDecision,
 )
 from kyc.queues import current, due
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kyc.services.rerun import RerunDeps
 
 _APP_UUID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ACTING, CONFIRMING, READING = frozenset({"reviewer", "senior"}), frozenset({"senior"}), frozenset(
@@ -81,6 +86,7 @@ class ReviewDeps:
     notifier: Notifier  # staff e-mail (SNS ApplicationNotifications): decisions and four-eyes proposals
     console_url: str | None = None  # linked from those e-mails
     queue_settings: QueueSettingsStore = field(kw_only=True)  # the queues' SLAs (kyc.services.review_queue)
+    rerun: Callable[[], RerunDeps] | None = field(default=None, kw_only=True)  # re-runs' services, built on first use
 
 
 @dataclass(frozen=True)
