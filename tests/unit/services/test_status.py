@@ -68,6 +68,7 @@ def test_a_resubmission_request_tells_the_applicant_staff_s_words_and_reopens_th
                                          (Reason.FACE_UNCERTAIN,), world.now)
     words = "Please retake the selfie without sunglasses."
     decision = StaffDecision(Status.RESUBMISSION_REQUESTED, "rita", applicant_message=words)
+    assert world.applications.assign(APP, "review", "rita", None)  # only the case's assignee decides it
     assert world.applications.decide(APP, Status.REVIEW, decision, world.now)
 
     answer = application_status(APP, world.applications)
