@@ -45,7 +45,6 @@ _QUEUED_VALUES = {f":q{index}": to_dynamo(str(status)) for index, status in enum
 _WAITS = f"#status IN ({', '.join(_QUEUED_VALUES)})"  # the case waits in a queue
 
 
-
 class ConditionFailed(Exception):
     """A conditional write whose condition did not hold."""
 
