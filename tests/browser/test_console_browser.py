@@ -125,6 +125,19 @@ def test_without_a_verified_token_the_console_routes_answer_401(stack):
         assert refused.value.code == 401
 
 
+def test_an_e_mails_link_opens_its_case_after_sign_in(stack, browser):
+    review_case(stack, "case0009")
+    url = stack.api_urls["ConsoleApi"]
+    page = browser.new_page()
+    page.goto(f"{url}/console#/console/cases/case0009")  # as the staff e-mails link a case
+    page.fill("input[name=username]", "rita")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form#signin button")
+    page.wait_for_selector("table#fields")
+    assert page.inner_text("h1") == "Case case0009"
+    page.close()
+
+
 def teardown_module() -> None:
     shutil.rmtree(ARTIFACTS / "tmp", ignore_errors=True)
 

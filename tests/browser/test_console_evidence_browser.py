@@ -161,7 +161,7 @@ def test_the_case_page_shows_the_values_the_images_turn_and_zoom_and_a_decision_
     assert decided["Subject"] == "Staff decision REJECTED – case0201"
     text = decided.get_content()
     assert "Decision: REJECTED\nDecided by: a reviewer\nReason codes: DETAILS_MISMATCH\n" in text
-    assert f"Review console: {url}/console/cases/case0201\n" in text  # the console this request reached
+    assert f"Review console: {url}/console#/console/cases/case0201\n" in text  # the console this request reached
     assert proposed["Subject"] == "Four-eyes confirmation WAITING (APPROVED) – case0202"
     assert proposed["X-SNS-Attribute-audience"] == "senior"
     assert logs.getvalue()  # the capture saw the console's log lines

@@ -403,4 +403,4 @@ def test_staff_e_mails_link_the_case_in_the_review_console(stack, document_deps)
     assert document.handle(EVENT, document_deps) == {"statuses": ["REJECTED"]}
 
     (note,) = stack.notifications()
-    assert f"Review console: https://console.example/console/cases/{APP}" in note["Message"]
+    assert f"Review console: https://console.example/console#/console/cases/{APP}" in note["Message"]

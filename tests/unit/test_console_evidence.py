@@ -131,7 +131,7 @@ def test_a_decision_tells_staff_once_with_the_app_id_decision_and_role_only(deps
     assert subject == "Staff decision REJECTED – app1"
     assert attributes == {"app_uuid": "app1", "check": "STAFF_DECISION", "outcome": "REJECTED"}
     assert "Decision: REJECTED\nDecided by: a reviewer\nReason codes: DETAILS_MISMATCH\n" in body
-    assert "Review console: https://console.example/console/cases/app1\n" in body
+    assert "Review console: https://console.example/console#/console/cases/app1\n" in body
     assert "rita" not in body + subject and leaks(body + subject, personal_values(details)) == []
 
 
@@ -186,7 +186,7 @@ def test_without_a_configured_url_the_e_mail_links_the_console_the_request_reach
 
     monkeypatch.setattr(console, "lambda_handler", through_api_gateway)
     call("POST", "/console/cases/app1/approve", REVIEWER, {"seen": "REVIEW"})
-    assert "Review console: https://abc123.execute-api.eu-west-1.amazonaws.com/console/cases/app1\n" in (
+    assert "Review console: https://abc123.execute-api.eu-west-1.amazonaws.com/console#/console/cases/app1\n" in (
         deps.notifier.messages[0][1])
 
 

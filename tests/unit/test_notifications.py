@@ -181,9 +181,9 @@ def test_the_final_message_tells_every_check_with_its_reasons_and_explanation():
 
 
 def test_the_final_message_links_the_review_console_or_a_placeholder():
-    assert "Review console: <console URL>/cases/8d247914\n" in final_of_a_review().body
+    assert "Review console: <console URL>#/console/cases/8d247914\n" in final_of_a_review().body
     linked = final_of_a_review("https://console.example/").body
-    assert "Review console: https://console.example/cases/8d247914\n" in linked
+    assert "Review console: https://console.example#/console/cases/8d247914\n" in linked
 
 
 def test_an_undecided_check_is_not_called_failed():
@@ -212,7 +212,7 @@ def test_a_staff_decision_names_the_app_the_decision_and_the_role_never_the_pers
     assert message.attributes == {"app_uuid": "8d247914", "check": "STAFF_DECISION", "outcome": "REJECTED"}
     assert message.body.startswith("Application: 8d247914\nDecision: REJECTED\nDecided by: a reviewer\n"
                                    "Reason codes: UNDERAGE\n")
-    assert "Review console: https://console.example/console/cases/8d247914\n" in message.body
+    assert "Review console: https://console.example/console#/console/cases/8d247914\n" in message.body
     confirmed = staff_decision("8d247914", Status.APPROVED, (), "senior", confirmed=True)
     assert "Decided by: a senior, confirming another member of staff's proposal (four-eyes)" in confirmed.body
     assert "open the account" in confirmed.body

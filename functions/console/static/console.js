@@ -27,6 +27,11 @@ async function go(url, init, push) {
   swap(await response.text(), push === false ? null : url);
 }
 
+// The page the address links (an e-mail's link to a case: /console#/console/cases/<id>), else the queue.
+function linkedPage() {
+  return location.hash.startsWith("#/console/") ? location.hash.slice(1) : "/console/queue";
+}
+
 async function signIn(form) {
   const message = document.getElementById("message");
   const body = {
@@ -48,7 +53,7 @@ async function signIn(form) {
     return;
   }
   sessionStorage.setItem(TOKEN, answer.AuthenticationResult.IdToken);
-  go("/console/queue");
+  go(linkedPage());
 }
 
 async function download(url) {
@@ -154,6 +159,5 @@ window.addEventListener("popstate", (event) => event.state && go(event.state.url
 
 document.addEventListener("DOMContentLoaded", () => {
   if (location.hash === "#expired") document.getElementById("message").textContent = "Your session has ended: sign in again.";
-  const page = location.hash.startsWith("#/console/") ? location.hash.slice(1) : "/console/queue";
-  if (sessionStorage.getItem(TOKEN)) go(page, null, false);
+  if (sessionStorage.getItem(TOKEN)) go(linkedPage(), null, false);
 });

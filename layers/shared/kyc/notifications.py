@@ -121,7 +121,8 @@ def check_failed(app_uuid: str, result: CheckResult, status: Status) -> Notifica
 
 
 def _console(app_uuid: str, console_url: str | None) -> str:
-    return f"Review console: {(console_url or CONSOLE_PLACEHOLDER).rstrip('/')}/cases/{app_uuid}\n"
+    """The case's link: the console's shell, which opens the case after sign-in (the case route needs a token)."""
+    return f"Review console: {(console_url or CONSOLE_PLACEHOLDER).rstrip('/')}#/console/cases/{app_uuid}\n"
 
 
 def application_rejected(app_uuid: str, reason: Reason, detail: str, console_url: str | None = None) -> Notification:

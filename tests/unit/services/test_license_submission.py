@@ -37,7 +37,7 @@ def test_the_recorded_licence_is_validated_and_the_application_approved(awaiting
     assert subject == f"Application APPROVED – {APP}"
     assert attributes == {"app_uuid": APP, "check": "APPLICATION", "outcome": "APPROVED"}
     assert body.count(": PASS") == 3
-    assert f"Review console: <console URL>/cases/{APP}" in body
+    assert f"Review console: <console URL>#/console/cases/{APP}" in body
 
 
 def test_an_invalid_licence_rejects_and_tells_staff_once(awaiting):
