@@ -92,7 +92,7 @@ def _explained(result: CheckResult) -> dict[str, Any]:
 
 
 def _explain(explained: dict[str, Any]) -> str:
-    """`FAIL (SELFIE_MISMATCH), similarity 12.5 (pass at >= 97.5, fail below 70)`, or per field for details."""
+    """`FAIL (SELFIE_MISMATCH), similarity 12.5 (pass at >= 99.3, fail below 70)`, or per field for details."""
     text = explained["outcome"] + (f" ({', '.join(explained['reasons'])})" if explained["reasons"] else "")
     if face := face_summary(explained):
         text += f", similarity {face}"

@@ -88,7 +88,7 @@ def _check_detail(result: CheckResult) -> list[str]:
 
 
 def face_summary(detail: dict[str, Any]) -> str:
-    """`91.2 (pass at >= 97.5, fail below 70)`, with the selfie's quality problems; "" without a comparison."""
+    """`91.2 (pass at >= 99.3, fail below 70)`, with the selfie's quality problems; "" without a comparison."""
     similarity, high, low = (detail.get(key) for key in ("similarity", "pass_threshold", "fail_threshold"))
     if not isinstance(high, int | float) or not isinstance(low, int | float):
         return ""

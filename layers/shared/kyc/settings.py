@@ -73,7 +73,7 @@ class Settings:
     validator_url = Variable("VALIDATOR_URL", _text)
     state_machine_arn = Variable("STATE_MACHINE_ARN", _text)
     region = Variable("AWS_REGION", _text)
-    face_pass_threshold = Variable("FACE_PASS_THRESHOLD", _ranged(float, 0.0, 100.0), "97.5")  # docs/accuracy.md
+    face_pass_threshold = Variable("FACE_PASS_THRESHOLD", _ranged(float, 0.0, 100.0), "99.3")  # docs/accuracy.md
     face_fail_threshold = Variable("FACE_FAIL_THRESHOLD", _ranged(float, 0.0, 100.0), "70")
     confidence_floor = Variable("DETAILS_CONFIDENCE_FLOOR", _ranged(float, 0.0, 100.0), "50")
     retention_days = Variable("RETENTION_DAYS", _ranged(int, 1, 3650), "30")
