@@ -15,21 +15,6 @@ _FIELDS = {"ACTOR": "actor", "ACTION": "action", "AT": "at", "OLD": "old", "NEW"
 _ATTEMPTS = 20  # concurrent appends to one case: each loser retries with the next number
 
 
-def put_new(dynamodb: Any, table: str, item: dict[str, Any]) -> bool:
-    """Put the item unless its (CASE_ID, SEQUENCE) is taken: False when another writer took that number first."""
-    try:
-        DynamoApplications._call(
-            dynamodb.put_item,
-            TableName=table,
-            Item={name: to_dynamo(value) for name, value in item.items()},
-            ConditionExpression="attribute_not_exists(#sequence)",  # SEQUENCE: a reserved word
-            ExpressionAttributeNames={"#sequence": "SEQUENCE"},
-        )
-    except ConditionFailed:
-        return False
-    return True
-
-
 class DynamoAuditTrail:
     def __init__(self, table: str, dynamodb: Any = None):
         self._table = table
@@ -40,8 +25,17 @@ class DynamoAuditTrail:
             sequence = self._last(case_id) + 1
             item = {"CASE_ID": case_id, "SEQUENCE": sequence}
             item |= {name: getattr(event, field) for name, field in _FIELDS.items()}
-            if put_new(self._client, self._table, item):
-                return sequence
+            try:
+                DynamoApplications._call(
+                    self._client.put_item,
+                    TableName=self._table,
+                    Item={name: to_dynamo(value) for name, value in item.items()},
+                    ConditionExpression="attribute_not_exists(#sequence)",  # SEQUENCE: a reserved word
+                    ExpressionAttributeNames={"#sequence": "SEQUENCE"},
+                )
+            except ConditionFailed:
+                continue
+            return sequence
         raise ServiceFailure("dynamodb", "AuditContention")
 
     def events(self, case_id: str) -> list[AuditEvent]:

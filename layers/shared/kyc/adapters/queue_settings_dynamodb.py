@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kyc.adapters.audit_dynamodb import put_new
 from kyc.adapters.aws import client
-from kyc.adapters.dynamodb import DynamoApplications
-from kyc.adapters.dynamodb_schema import plain_item
+from kyc.adapters.dynamodb import ConditionFailed, DynamoApplications
+from kyc.adapters.dynamodb_schema import plain_item, to_dynamo
 from kyc.queues import QueueSettings
 
 SETTINGS_ID = "#queue-settings"
@@ -39,4 +38,14 @@ class DynamoQueueSettings:
     def record(self, settings: QueueSettings) -> bool:
         item = {"CASE_ID": SETTINGS_ID, "SEQUENCE": settings.version, "ACTION": "queue_settings",
                 "SLA_HOURS": settings.sla_hours, "ACTOR": settings.changed_by, "AT": settings.changed_at}
-        return put_new(self._client, self._table, item)
+        try:
+            DynamoApplications._call(
+                self._client.put_item,
+                TableName=self._table,
+                Item={name: to_dynamo(value) for name, value in item.items()},
+                ConditionExpression="attribute_not_exists(#sequence)",  # SEQUENCE: a reserved word
+                ExpressionAttributeNames={"#sequence": "SEQUENCE"},
+            )
+        except ConditionFailed:
+            return False
+        return True
