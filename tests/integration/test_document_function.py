@@ -43,7 +43,7 @@ def test_matching_bundle_is_checked_stored_and_queued(stack, document_deps, face
     assert item["APPLICATION_STATUS"] == "AWAITING_LICENSE_VALIDATION"
     assert {k: item[k] for k in APPLICANT} == APPLICANT
     assert item["LICENSE_SELFIE_MATCH"] is True and item["LICENSE_DETAILS_MATCH"] is True
-    assert item["FACE_SIMILARITY"] == 99.0
+    assert item["FACE_SIMILARITY"] == 99.9
     assert set(item["DETAILS_REPORT"]) == set(APPLICANT)
     assert all(report["match"] is True for report in item["DETAILS_REPORT"].values())
     assert item["REASONS"] == [] and item["EXPIRES_AT"] > 0

@@ -26,7 +26,7 @@ from kyc.ports import Upload
 class FakeFaces:
     """CompareFaces stand-in: answers what it is told and counts its calls."""
 
-    similarity: float | None = 99.0
+    similarity: float | None = 99.9
     source_has_face: bool = True
     target_faces: int = 1
     failure: str | None = None

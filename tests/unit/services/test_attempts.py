@@ -27,7 +27,7 @@ def rejected_for_its_selfie(world) -> None:
 def test_a_corrected_bundle_after_a_rejection_is_decided_as_attempt_two(world):
     rejected_for_its_selfie(world)
     first_selfie = world.store.objects[member_key(APP, 1, "selfie")]
-    world.faces.similarity = 99.0
+    world.faces.similarity = 99.9
     world.later(60)
     world.upload(bundle(APP, {**APPLICANT, "ADDRESS": "1600 Capitol Mall"}))
     world.id_reader.fields["ADDRESS"] = "1600 Capitol Mall"
