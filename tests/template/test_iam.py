@@ -24,6 +24,8 @@ ACTION_NAMES = {  # boto3 names whose IAM action is not plain CamelCase
     ("s3", "generate_presigned_url"): "GetObject",  # the browser's GET is signed with the function's role
     ("s3", "head_object"): "GetObject",  # HeadObject is authorised as GetObject
 }
+# S3 answers HeadObject of a missing key with 404 only to a role that may list the bucket (403 otherwise).
+ALSO_NEEDS = {("s3", "head_object"): {"s3:ListBucket"}}
 SERVICE_PREFIXES = {"stepfunctions": "states"}  # boto3 service names whose IAM prefix differs
 READS_S3_AS_CALLER = {"rekognition:CompareFaces", "textract:AnalyzeID"}  # they fetch S3Object with our permissions
 SQS_POLLER = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}  # Lambda's SQS event source
@@ -112,7 +114,7 @@ def method_actions(adapter: ast.ClassDef, method: str, seen: frozenset[str] = fr
     actions: set[str] = set()
     for node in ast.walk(methods[method]):
         if isinstance(node, ast.Attribute) and _is_self_attribute(node.value, "_client") and service:
-            actions.add(iam_action(service, node.attr))
+            actions |= {iam_action(service, node.attr)} | ALSO_NEEDS.get((service, node.attr), set())
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
             if node.attr in methods and node.attr not in seen | {method}:
                 actions |= method_actions(adapter, node.attr, seen | {method})
@@ -274,7 +276,8 @@ def test_the_derivation_sees_the_lambdas_aws_calls():
     # the console reads and decides applications, appends to the audit trail, presigns the evidence, tells staff,
     # and re-runs a check that ended in ERROR (CompareFaces or AnalyzeID, the licence queued)
     assert code_actions("console") == {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                                       "dynamodb:PutItem", "s3:GetObject", "sns:Publish", "rekognition:CompareFaces",
+                                       "dynamodb:PutItem", "s3:GetObject", "s3:ListBucket", "sns:Publish",
+                                       "rekognition:CompareFaces",
                                        "textract:AnalyzeID", "sqs:SendMessage"}
     assert builder_of(ROOT / "functions/record_dead_letter/app.py") == "record_error_dependencies"
 
@@ -410,6 +413,10 @@ def test_a_console_rerun_queues_only_the_licence_and_reads_only_the_extracted_me
     assert resources_for(resources, "ConsoleFunction", "sqs:SendMessage") == [{"Fn::GetAtt": ["LicenseQueue", "Arn"]}]
     bucket = "arn:${AWS::Partition}:s3:::documentbucket-${AWS::AccountId}"
     assert resources_for(resources, "ConsoleFunction", "s3:GetObject") == [{"Fn::Sub": f"{bucket}/unzipped/*"}]
+    listing = [s for s in statements(resources, "ConsoleFunction") if "s3:ListBucket" in as_list(s["Action"])]
+    assert [(s["Resource"], s["Condition"]) for s in listing] == [
+        ({"Fn::Sub": bucket}, {"StringLike": {"s3:prefix": "unzipped/*"}})
+    ]  # a missing licence back answers 404, and only keys under unzipped/ may be listed
 
 
 def test_the_console_publishes_to_the_staff_topic_only(resources):
