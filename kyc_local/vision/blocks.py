@@ -27,13 +27,14 @@ class Text:
 
 
 def page_text(words: list[Word], to_page: np.ndarray, page_size: tuple[int, int]) -> list[Text]:
-    """The lines of `words` (pixels of the image OCR read), top to bottom, placed on the page by the 3×3
-    homography `to_page` (OCR image → page pixels) for a page `page_size` (width, height) pixels."""
+    """The lines of `words` (pixels of the image OCR read), in the detector's order (top to bottom on the card it
+    read; not re-sorted on the page, where a card photographed turned a quarter runs across), placed on the page by
+    the 3×3 homography `to_page` (OCR image → page pixels) for a page `page_size` (width, height) pixels."""
     by_line: dict[int, list[Word]] = {}
     for word in words:
         by_line.setdefault(word.line, []).append(word)
     lines = []
-    for members in by_line.values():
+    for _, members in sorted(by_line.items()):
         members.sort(key=lambda word: word.left)
         text = "".join(("" if word.glued and index else " ") + word.text for index, word in enumerate(members))
         box = (min(w.left for w in members), min(w.top for w in members), max(w.right for w in members),
@@ -42,7 +43,7 @@ def page_text(words: list[Word], to_page: np.ndarray, page_size: tuple[int, int]
                                                                     page_size)) for w in members)
         confidence = sum(word.confidence for word in placed) / len(placed)
         lines.append(Text(text.strip(), round(confidence, 2), _place(box, to_page, page_size), placed))
-    return sorted(lines, key=lambda line: (min(y for _, y in line.polygon), min(x for x, _ in line.polygon)))
+    return lines
 
 
 def blocks(lines: list[Text]) -> list[dict[str, Any]]:

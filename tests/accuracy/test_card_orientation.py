@@ -13,6 +13,7 @@ from kyc_local.samples.cards import photograph, render_front
 from kyc_local.samples.identity import make_identity
 from kyc_local.samples.layouts import other_identity, render_other
 from kyc_local.samples.photos import load_photo
+from kyc_local.vision.blocks import blocks
 from kyc_local.vision.idcard import IdCardReader
 from tests.accuracy.helpers import TODAY, expected_fields, rgb, score
 
@@ -58,3 +59,22 @@ def test_a_landscape_card_is_read_whichever_way_it_lies(reader, turn):
     photo = photograph(render_front(person, load_photo("biden"), rng), rng)
     right, wrong, passes = _read(reader, photo if turn is None else photo.transpose(turn), person)
     assert (right, wrong) == (16, 0) and passes == (1 if turn is None else 3)
+
+
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])
+def test_a_turned_card_s_lines_are_in_the_card_s_reading_order(reader, turn):
+    """The LINE blocks of a card photographed on its side run as the card reads (its header first), as they do for
+    the same photo upright: ordered on the card, not down the page (which runs across the turned card's lines)."""
+    rng = random.Random("turned None")
+    person = make_identity(rng, "CA", TODAY)
+    photo = photograph(render_front(person, load_photo("biden"), rng), rng)
+
+    def line_texts(image: Image.Image) -> list[str]:
+        (document,) = reader.read_documents([rgb(image)])
+        return [block["Text"].upper().replace(" ", "") for block in blocks(document.lines)
+                if block["BlockType"] == "LINE"]
+
+    upright, turned = line_texts(photo), line_texts(photo.transpose(turn))
+    assert turned[:3] == upright[:3] == ["CALIFORNIA", "DRIVERLICENSE", "USA"]
+    both = set(upright) & set(turned)  # a line OCR reads differently one way is left out
+    assert len(both) >= 12 and [text for text in turned if text in both] == [text for text in upright if text in both]
