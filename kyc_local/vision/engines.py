@@ -61,7 +61,7 @@ class Engines:
             self._started = True
 
     def call(self, operation: str, *args: Any) -> Any:
-        """Run `operation` ("faces", "read", "read_pages" or "read_documents") on an idle worker; waits while every worker is busy."""
+        """Run `operation` ("faces", "read" or "read_documents") on an idle worker; waits while every worker is busy."""
         self.warm()
         idle = self._idle  # the pool this worker belongs to, even if stop() begins a new one meanwhile
         worker = idle.get()
@@ -107,9 +107,6 @@ class PooledReader:
 
     def read(self, pages: list[np.ndarray]) -> dict[str, Reading]:
         return self._engines.call("read", pages)
-
-    def read_pages(self, pages: list[np.ndarray]) -> list[dict[str, Reading]]:
-        return self._engines.call("read_pages", pages)
 
     def read_documents(self, pages: list[np.ndarray]) -> list[Document]:
         return self._engines.call("read_documents", pages)

@@ -30,12 +30,9 @@ class IdCardReader:
         self._ocr = OcrEngine()
 
     def read(self, pages: list[np.ndarray]) -> dict[str, Reading]:
-        """Fields read from 1–2 RGB pages (front then back, or back then front), merged."""
-        return merge(self.read_pages(pages))
-
-    def read_pages(self, pages: list[np.ndarray]) -> list[dict[str, Reading]]:
-        """Each page's fields, in the order given (see read_documents)."""
-        return [document.fields for document in self.read_documents(pages)]
+        """Fields read from 1–2 RGB pages (front then back, or back then front), each page's merged (see
+        read_documents)."""
+        return merge([document.fields for document in self.read_documents(pages)])
 
     def read_documents(self, pages: list[np.ndarray]) -> list[Document]:
         """Each page read, in the order given (AnalyzeID answers one document per page): the front's printed
@@ -55,10 +52,6 @@ class IdCardReader:
                       if name in (printed if index == front_at else back)}, lines if index == front_at else [])
             for index in range(len(pages))
         ]
-
-    def read_front(self, image: np.ndarray) -> dict[str, Reading]:
-        """The printed fields of a licence front, flat or photographed on a background."""
-        return self._front(image)[0]
 
     def _front(self, image: np.ndarray) -> tuple[dict[str, Reading], list[Text]]:
         """The front's fields and its text lines on the page, from one OCR pass. A card standing on its side in

@@ -3,9 +3,8 @@ reader, then answers calls on the socket it was given until told to stop or the 
 
     python -m kyc_local.vision.worker FD
 
-Each call is `(operation, args)` with operation "faces" (FaceEngine.faces), "read", "read_pages" or "read_documents"
-(IdCardReader's);
-each reply is `(True, result)` or `(False, traceback)`. The first reply, unasked, is `(True, "ready")`.
+Each call is `(operation, args)` with operation "faces" (FaceEngine.faces), "read" or "read_documents"
+(IdCardReader's); each reply is `(True, result)` or `(False, traceback)`. The first reply, unasked, is `(True, "ready")`.
 """
 
 from __future__ import annotations
@@ -25,8 +24,7 @@ def serve(connection: Connection) -> None:
     faces, reader = FaceEngine(), IdCardReader()
     faces.warm()
     reader.warm()
-    operations = {"faces": faces.faces, "read": reader.read, "read_pages": reader.read_pages,
-                  "read_documents": reader.read_documents}
+    operations = {"faces": faces.faces, "read": reader.read, "read_documents": reader.read_documents}
     connection.send((True, "ready"))
     while True:
         try:
