@@ -12,6 +12,7 @@ import re
 from kyc.license_rules import LICENSE_FORMATS
 from kyc.states import STATE_NAMES, state_code
 
+from kyc_local.vision.blocks import line_text
 from kyc_local.vision.fields import Reading, format_date, parse_date
 from kyc_local.vision.labels import (
     PUNCT,
@@ -253,7 +254,7 @@ def _header(lines: list[list[Word]], height: float, readings: dict[str, Reading]
     for line in lines:
         if min(w.top for w in line) > height / 3:
             continue
-        squeezed = re.sub(r"[^A-Z ]", "", _line_text(line).upper())
+        squeezed = re.sub(r"[^A-Z ]", "", line_text(line).upper())
         match = next((name for name in names if re.search(rf"\b{name}\b", squeezed)), None)
         if match is None:
             close = difflib.get_close_matches(squeezed.replace(" STATE", "").strip(), names, n=1, cutoff=0.8)
@@ -269,13 +270,9 @@ def _header(lines: list[list[Word]], height: float, readings: dict[str, Reading]
         name = STATE_NAMES[state_code(source.text)].upper()
         readings["STATE_NAME"] = Reading(name, round(source.confidence * INFERRED, 2))
     for line in lines:
-        if re.search(r"DRIVER'?S?\s*LICEN[CS]E", _line_text(line).upper()):
+        if re.search(r"DRIVER'?S?\s*LICEN[CS]E", line_text(line).upper()):
             readings["ID_TYPE"] = Reading("DRIVER LICENSE FRONT", round(min(w.confidence for w in line), 2))
             return
-
-
-def _line_text(line: list[Word]) -> str:
-    return "".join((" " if i and not word.glued else "") + word.text for i, word in enumerate(line))
 
 
 def _repair_number(readings: dict[str, Reading]) -> None:

@@ -26,6 +26,11 @@ class Text:
     words: tuple[Text, ...] = ()
 
 
+def line_text(line: list[Word]) -> str:
+    """A line's words (left to right) as one text: a space between two words unless OCR read them glued."""
+    return "".join((" " if index and not word.glued else "") + word.text for index, word in enumerate(line))
+
+
 def page_text(words: list[Word], to_page: np.ndarray, page_size: tuple[int, int]) -> list[Text]:
     """The lines of `words` (pixels of the image OCR read), in the detector's order (top to bottom on the card it
     read; not re-sorted on the page, where a card photographed turned a quarter runs across), placed on the page by
@@ -36,7 +41,7 @@ def page_text(words: list[Word], to_page: np.ndarray, page_size: tuple[int, int]
     lines = []
     for _, members in sorted(by_line.items()):
         members.sort(key=lambda word: word.left)
-        text = "".join(("" if word.glued and index else " ") + word.text for index, word in enumerate(members))
+        text = line_text(members)
         box = (min(w.left for w in members), min(w.top for w in members), max(w.right for w in members),
                max(w.bottom for w in members))
         placed = tuple(Text(w.text, _percent(w.confidence), _place((w.left, w.top, w.right, w.bottom), to_page,
