@@ -26,6 +26,21 @@ class Text:
     words: tuple[Text, ...] = ()
 
 
+def detector_lines(words: list[Word]) -> list[list[Word]]:
+    """`words` grouped into the text lines the detector found them in, in its order (top to bottom on the image it
+    read), each line's words left to right."""
+    by_line: dict[int, list[Word]] = {}
+    for word in words:
+        by_line.setdefault(word.line, []).append(word)
+    return [sorted(members, key=lambda word: word.left) for _, members in sorted(by_line.items())]
+
+
+def line_box(line: list[Word]) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom) around a line's words."""
+    return (min(w.left for w in line), min(w.top for w in line), max(w.right for w in line),
+            max(w.bottom for w in line))
+
+
 def line_text(line: list[Word]) -> str:
     """A line's words (left to right) as one text: a space between two words unless OCR read them glued."""
     return "".join((" " if index and not word.glued else "") + word.text for index, word in enumerate(line))
@@ -35,15 +50,9 @@ def page_text(words: list[Word], to_page: np.ndarray, page_size: tuple[int, int]
     """The lines of `words` (pixels of the image OCR read), in the detector's order (top to bottom on the card it
     read; not re-sorted on the page, where a card photographed turned a quarter runs across), placed on the page by
     the 3×3 homography `to_page` (OCR image → page pixels) for a page `page_size` (width, height) pixels."""
-    by_line: dict[int, list[Word]] = {}
-    for word in words:
-        by_line.setdefault(word.line, []).append(word)
     lines = []
-    for _, members in sorted(by_line.items()):
-        members.sort(key=lambda word: word.left)
-        text = line_text(members)
-        box = (min(w.left for w in members), min(w.top for w in members), max(w.right for w in members),
-               max(w.bottom for w in members))
+    for members in detector_lines(words):
+        text, box = line_text(members), line_box(members)
         placed = tuple(Text(w.text, _percent(w.confidence), _place((w.left, w.top, w.right, w.bottom), to_page,
                                                                     page_size)) for w in members)
         confidence = sum(word.confidence for word in placed) / len(placed)

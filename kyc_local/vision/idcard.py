@@ -9,7 +9,7 @@ import numpy as np
 from kyc_local.vision import card
 from kyc_local.vision.aamva import parse_front
 from kyc_local.vision.barcode import parse_aamva, read_pdf417
-from kyc_local.vision.blocks import Text, page_text
+from kyc_local.vision.blocks import Text, detector_lines, line_box, page_text
 from kyc_local.vision.fields import Document, Reading
 from kyc_local.vision.ocr import OcrEngine, Word
 
@@ -73,15 +73,12 @@ class IdCardReader:
 
 def _sideways(words: list[Word]) -> bool:
     """Most text lines of three or more characters are taller than wide: the text runs across the image."""
-    lines: dict[int, list[Word]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
     tall = wide = 0
-    for line in lines.values():
+    for line in detector_lines(words):
         if sum(len(word.text) for word in line) < 3:
             continue
-        width = max(w.right for w in line) - min(w.left for w in line)
-        height = max(w.bottom for w in line) - min(w.top for w in line)
+        left, top, right, bottom = line_box(line)
+        width, height = right - left, bottom - top
         tall, wide = (tall + 1, wide) if height > width else (tall, wide + 1)
     return tall > wide
 
