@@ -68,8 +68,7 @@ def flatten(image: np.ndarray, corners: np.ndarray | None, height: int,
         interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
         matrix = np.diag([width / image.shape[1], tall / image.shape[0], 1.0])
         return cv2.resize(image, (width, tall), interpolation=interpolation), matrix
-    top, right = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
-    portrait = bool(right > top)
+    portrait = standing(corners)
     if portrait and turn:  # start from the corner that makes it landscape
         corners, portrait = np.roll(corners, -turn, axis=0), False
     width, tall = (height, round(height * CARD_ASPECT)) if portrait else (round(height * CARD_ASPECT), height)
