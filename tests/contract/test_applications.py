@@ -540,6 +540,7 @@ def test_queue_settings_are_kept_as_versions_newest_first_each_once(queue_settin
 
 ERRORED = CheckResult(Check.DETAILS, Outcome.ERROR, (Reason.SERVICE_ERROR,), {"service": "textract"})
 MARKS = frozenset({"notified:LICENSE_DETAILS_MATCH", "notified:final", "document-done"})
+DETAILS_ONLY = frozenset({Check.DETAILS})
 
 
 def errored(applications: Applications, result: CheckResult = ERRORED) -> None:
@@ -555,13 +556,13 @@ def errored(applications: Applications, result: CheckResult = ERRORED) -> None:
 
 def test_a_rerun_reopens_the_errored_check_once(applications):
     errored(applications)
-    record = applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER + timedelta(seconds=90))
+    record = applications.reopen("app1", DETAILS_ONLY, "rita", MARKS, LATER, LATER + timedelta(seconds=90))
     assert record is not None and record == applications.read("app1")
     assert (record.status, record.reasons, record.status_detail) == (Status.PROCESSING, (), None)
     assert record.results == {Check.FACE: FACE}  # the passed check kept, the errored one removed
     assert record.effects == {"notified:other"} and record.updated_at == "2026-12-01T12:05:00Z"
     assert (record.queue, record.assignee) == (None, None)  # out of the queue while it runs
-    assert applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER) is None  # the double click
+    assert applications.reopen("app1", DETAILS_ONLY, "rita", MARKS, LATER, LATER) is None  # twice
     # the re-run holds the upload lease, then records the check and settles as the document steps do
     assert not applications.take_upload_lease("app1", "e1", LATER, LATER + timedelta(seconds=1))
     assert applications.record_result("app1", "e1", DETAILS_RESULT, LATER)
@@ -572,27 +573,41 @@ def test_a_rerun_reopens_the_errored_check_once(applications):
 def test_only_one_of_concurrent_reruns_reopens(applications):
     errored(applications)
     with ThreadPoolExecutor(8) as pool:
-        reopened = list(pool.map(lambda _: applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER), range(8)))
+        reopen = lambda _: applications.reopen("app1", DETAILS_ONLY, "rita", MARKS, LATER, LATER)
+        reopened = list(pool.map(reopen, range(8)))
     assert sum(record is not None for record in reopened) == 1
 
 
 def test_a_rerun_needs_an_error_case_and_that_checks_errored_result(applications):
     errored(applications)
-    assert applications.reopen("app1", Check.FACE, "rita", MARKS, LATER, LATER) is None  # the face passed
-    assert applications.reopen("app1", Check.VALIDATION, "rita", MARKS, LATER, LATER) is None  # never ran
-    assert applications.reopen("app1", Check.DETAILS, "sam", MARKS, LATER, LATER) is None  # not the assignee
-    assert applications.reopen("nobody", Check.DETAILS, "rita", MARKS, LATER, LATER) is None
+    assert applications.reopen("app1", frozenset({Check.FACE}), "rita", MARKS, LATER, LATER) is None  # the face passed
+    assert applications.reopen("app1", frozenset({Check.VALIDATION}), "rita", MARKS, LATER, LATER) is None  # never ran
+    assert applications.reopen("app1", DETAILS_ONLY, "sam", MARKS, LATER, LATER) is None  # not the assignee
+    assert applications.reopen("nobody", DETAILS_ONLY, "rita", MARKS, LATER, LATER) is None
     assert applications.propose("app1", Status.ERROR, StaffDecision(Status.REJECTED, "rita"), LATER)
-    assert applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER) is None  # a decision is pending
+    assert applications.reopen("app1", DETAILS_ONLY, "rita", MARKS, LATER, LATER) is None  # pending
     assert applications.confirm("app1", "sue", LATER) is not None
-    assert applications.reopen("app1", Check.DETAILS, "rita", MARKS, LATER, LATER) is None  # REJECTED: decided
+    assert applications.reopen("app1", DETAILS_ONLY, "rita", MARKS, LATER, LATER) is None  # REJECTED: decided
     assert applications.read("app1").status == Status.REJECTED
+
+
+def test_both_errored_document_checks_reopen_in_one_write(applications):
+    claimed(applications)
+    face_errored = CheckResult(Check.FACE, Outcome.ERROR, (Reason.SERVICE_ERROR,), {"service": "rekognition"})
+    assert applications.record_result("app1", "e1", face_errored, T0)
+    assert applications.record_result("app1", "e1", ERRORED, T0)
+    assert applications.settle("app1", Status.ERROR, (Reason.SERVICE_ERROR,), T0, etag="e1")
+    assert applications.assign("app1", "review", "rita", None)
+    both = frozenset({Check.FACE, Check.DETAILS})
+    assert applications.reopen("app1", both | {Check.VALIDATION}, "rita", MARKS, LATER, LATER) is None  # two statuses
+    record = applications.reopen("app1", both, "rita", MARKS, LATER, LATER)
+    assert record is not None and (record.status, record.results) == (Status.PROCESSING, {})
 
 
 def test_an_error_without_an_errored_check_is_not_rerun(applications):
     claimed(applications)  # an invocation that hit its limit: ERROR with no result
     assert applications.settle("app1", Status.ERROR, (Reason.PROCESSING_LIMIT,), T0, etag="e1")
-    assert all(applications.reopen("app1", check, "rita", MARKS, LATER, LATER) is None for check in Check)
+    assert all(applications.reopen("app1", frozenset({check}), "rita", MARKS, LATER, LATER) is None for check in Check)
     assert applications.read("app1").status == Status.ERROR
 
 
@@ -604,8 +619,8 @@ def test_a_rerun_of_the_validation_reopens_it_awaiting_with_its_lease_free(appli
     assert applications.settle_validation("app1", failed, Status.ERROR, (Reason.SERVICE_ERROR,), T0)
     assert applications.assign("app1", "review", "rita", None)
     marks = frozenset({"notified:LICENSE_VALIDATION", "notified:final"})
-    record = applications.reopen("app1", Check.VALIDATION, "rita", marks, LATER, LATER)
+    record = applications.reopen("app1", frozenset({Check.VALIDATION}), "rita", marks, LATER, LATER)
     assert record is not None and (record.status, record.results) == (AWAITING, {})
     assert applications.take_validation_lease("app1", LATER, LATER + timedelta(minutes=5)) is not None  # at once
-    assert applications.reopen("app1", Check.VALIDATION, "rita", marks, LATER, LATER) is None
+    assert applications.reopen("app1", frozenset({Check.VALIDATION}), "rita", marks, LATER, LATER) is None
     assert applications.settle_validation("app1", VALID, APPROVED, (), LATER)

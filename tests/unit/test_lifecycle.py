@@ -1,7 +1,7 @@
 """The status machine, table-tested: forward only, and each check recorded only while it is undecided."""
 
 import pytest
-from kyc.lifecycle import NEXT, RECORDABLE, REOPENS, RERUN_ONLY, may_move, sources, staff_may_move
+from kyc.lifecycle import NEXT, RECORDABLE, REOPENS, may_move, sources, staff_may_move
 from kyc.model import Check, Status
 
 S = Status
@@ -37,11 +37,10 @@ def test_document_checks_are_recorded_only_before_the_documents_are_decided():
     }
 
 
-STAFF_MOVES = {  # (current, target): who may make it — "decision", "four-eyes" (only confirmed), "rerun"
+STAFF_MOVES = {  # (current, target): who may make it — "decision", "four-eyes" (only confirmed)
     (S.REVIEW, S.APPROVED): "decision", (S.REVIEW, S.REJECTED): "decision",
     (S.REVIEW, S.RESUBMISSION_REQUESTED): "decision",
     (S.ERROR, S.REJECTED): "decision", (S.ERROR, S.RESUBMISSION_REQUESTED): "decision",
-    (S.ERROR, S.PROCESSING): "rerun", (S.ERROR, S.AWAITING_LICENSE_VALIDATION): "rerun",
     (S.REJECTED, S.APPROVED): "four-eyes",
 }  # fmt: skip
 
@@ -49,14 +48,13 @@ STAFF_MOVES = {  # (current, target): who may make it — "decision", "four-eyes
 @pytest.mark.parametrize("current", list(Status))
 @pytest.mark.parametrize("target", list(Status))
 def test_every_staff_move(current, target):
-    """A decision makes only decisions' moves (four-eyes ones only confirmed); a re-run only re-opens a check."""
+    """A decision makes only decisions' moves (four-eyes ones only confirmed); never a re-run's (REOPENS)."""
     kind = STAFF_MOVES.get((current, target))
     assert staff_may_move(current, target) is (kind == "decision")
     assert staff_may_move(current, target, confirmed=True) is (kind in ("decision", "four-eyes"))
-    assert staff_may_move(current, target, rerun=True) is (kind == "rerun")
 
 
 def test_a_rerun_reopens_each_check_where_it_is_recorded():
     assert REOPENS == {Check.FACE: S.PROCESSING, Check.DETAILS: S.PROCESSING, Check.VALIDATION: S.AWAITING_LICENSE_VALIDATION}
     for check, status in REOPENS.items():
-        assert status in RECORDABLE[check] and (S.ERROR, status) in RERUN_ONLY
+        assert status in RECORDABLE[check] and not staff_may_move(S.ERROR, status, confirmed=True)

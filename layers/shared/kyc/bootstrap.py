@@ -98,6 +98,7 @@ def submit_license_dependencies() -> SubmitDeps:
 def console_dependencies() -> ReviewDeps:
     """The review console: the application record, the audit trail, presigned URLs of the evidence, staff e-mail."""
     from kyc.adapters.audit_dynamodb import DynamoAuditTrail
+    from kyc.adapters.aws import bounded_client
     from kyc.adapters.dynamodb import DynamoApplications
     from kyc.adapters.queue_settings_dynamodb import DynamoQueueSettings
     from kyc.adapters.s3_presigner import S3Presigner
@@ -110,7 +111,8 @@ def console_dependencies() -> ReviewDeps:
         trail=DynamoAuditTrail(settings.audit_table),
         presigner=S3Presigner(settings.bucket),
         face_band=(settings.face_fail_threshold, settings.face_pass_threshold),
-        notifier=SnsNotifier(settings.topic_arn),
+        # a decision stands when its e-mail fails; the e-mail must not hold the request past the API's 29 s
+        notifier=SnsNotifier(settings.topic_arn, bounded_client("sns", STAFF_EMAIL_SECONDS)),
         console_url=settings.console_url or None,
         queue_settings=DynamoQueueSettings(settings.audit_table),  # its versions: in the AuditTable, append-only
         rerun=lambda: _rerun_dependencies(),  # built on the first re-run: every other request stays as light
@@ -118,6 +120,7 @@ def console_dependencies() -> ReviewDeps:
 
 
 RERUN_CALL_SECONDS = 22.0
+STAFF_EMAIL_SECONDS = 5.0
 
 
 @cache

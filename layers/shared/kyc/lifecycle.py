@@ -53,9 +53,7 @@ def sources(target: Status) -> frozenset[Status]:
 
 STAFF_NEXT: dict[Status, frozenset[Status]] = {
     Status.REVIEW: frozenset({Status.APPROVED, Status.REJECTED, Status.RESUBMISSION_REQUESTED}),
-    Status.ERROR: frozenset(
-        {Status.REJECTED, Status.RESUBMISSION_REQUESTED, Status.PROCESSING, Status.AWAITING_LICENSE_VALIDATION}
-    ),
+    Status.ERROR: frozenset({Status.REJECTED, Status.RESUBMISSION_REQUESTED}),
     Status.REJECTED: frozenset({Status.APPROVED}),
 }
 """The statuses a staff decision may move an application to, apart from NEXT: no automated step makes these moves
@@ -68,16 +66,11 @@ REOPENS: dict[Check, Status] = {
     Check.VALIDATION: Status.AWAITING_LICENSE_VALIDATION,
 }
 """The status a staff re-run of a check that ended in ERROR re-opens the case to: the status in which that check is
-recorded (RECORDABLE), from which the automated steps carry on."""
-RERUN_ONLY = frozenset((Status.ERROR, status) for status in REOPENS.values())
-"""Staff moves that only a re-run makes (never a decision): they re-open a check."""
+recorded (RECORDABLE), from which the automated steps carry on. Only a re-run makes these moves, never a decision."""
 
 
-def staff_may_move(current: Status, target: Status, *, confirmed: bool = False, rerun: bool = False) -> bool:
-    """Whether a staff decision may move `current` to `target` (`confirmed`: by a second person's confirmation;
-    `rerun`: a re-run of a check, which makes only the re-opening moves)."""
+def staff_may_move(current: Status, target: Status, *, confirmed: bool = False) -> bool:
+    """Whether a staff decision may move `current` to `target` (`confirmed`: by a second person's confirmation)."""
     if target not in STAFF_NEXT.get(current, frozenset()):
         return False
-    if rerun or (current, target) in RERUN_ONLY:
-        return rerun and (current, target) in RERUN_ONLY
     return confirmed or (current, target) not in CONFIRMED_ONLY

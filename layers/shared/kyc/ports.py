@@ -226,14 +226,16 @@ class Applications(Protocol):
         carried out, or None (nothing pending, own proposal, already confirmed)."""
 
     def reopen(
-        self, app_uuid: str, check: Check, actor: str, forget: frozenset[str], now: datetime, lease_until: datetime
+        self, app_uuid: str, checks: frozenset[Check], actor: str, forget: frozenset[str], now: datetime,
+        lease_until: datetime,
     ) -> ApplicationRecord | None:
-        """Re-open a check that ended in ERROR for a staff re-run, while the application is ERROR, that check's result
-        is ERROR, no decision is pending and, while the case waits in a queue, `actor` is its assignee. One write: the
-        status moves to kyc.lifecycle.REOPENS[check] (no reasons, no detail) and the case leaves its queue, the
-        errored result is removed, the effects `forget` are unmarked, and for a document check the
-        upload lease is taken until `lease_until` (the re-run holds it as the document steps do), for the validation
-        its lease is freed. The record as written; None otherwise, and for every repeat (double click, retry)."""
+        """Re-open checks that ended in ERROR for a staff re-run (checks that kyc.lifecycle.REOPENS sends to one
+        status), while the application is ERROR, each of their results is ERROR, no decision is pending and, while
+        the case waits in a queue, `actor` is its assignee. One write: the status moves to REOPENS' status (no
+        reasons, no detail) and the case leaves its queue, the errored results are removed, the effects `forget` are
+        unmarked, and for document checks the upload lease is taken until `lease_until` (the re-run holds it as the
+        document steps do), for the validation its lease is freed. The record as written; None otherwise, and for
+        every repeat (double click, retry)."""
 
     def waiting(self, query: QueueQuery, limit: int) -> list[QueueEntry]:
         """The cases waiting in the query's queue that pass its filters, longest waiting first, through the queue

@@ -75,6 +75,20 @@ def test_a_failed_analyze_id_is_rerun_once_and_the_case_carries_on_as_its_upload
     assert [subject for subject, _, _ in world.notifier.messages] == [f"Application APPROVED – {APP}"]
 
 
+def test_when_both_document_checks_failed_one_rerun_runs_both_and_the_case_carries_on(world):
+    world.faces.failure = world.id_reader.failure = "ThrottlingException"
+    world.upload()
+    assert process_upload(KEY, world.documents()) is Status.ERROR
+    world.faces.failure = world.id_reader.failure = None
+    assert world.applications.assign(APP, "review", "rita", None)
+    assert errored_checks(world.applications.read(APP)) == [Check.FACE, Check.DETAILS]
+
+    assert rerun(RITA, APP, "FACE", console(world), world.now) is Status.AWAITING_LICENSE_VALIDATION
+
+    assert (len(world.faces.calls), len(world.id_reader.calls)) == (2, 2)  # each once more
+    assert world.trail.events(APP)[0].note == "check DETAILS, FACE"
+
+
 def test_a_double_click_reruns_nothing_twice(world):
     ended_in_error(world, "id_reader")
     deps = console(world)

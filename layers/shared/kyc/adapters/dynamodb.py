@@ -187,22 +187,27 @@ class DynamoApplications:
         return pending.decision if written else None
 
     def reopen(
-        self, app_uuid: str, check: Check, actor: str, forget: frozenset[str], now: datetime, lease_until: datetime
+        self, app_uuid: str, checks: frozenset[Check], actor: str, forget: frozenset[str], now: datetime,
+        lease_until: datetime,
     ) -> ApplicationRecord | None:
-        target = REOPENS[check]
-        if not staff_may_move(Status.ERROR, target, rerun=True):
+        targets = {REOPENS[check] for check in checks}
+        if len(targets) != 1:
             return None
-        names = {"#status": STATUS, "#pending": PENDING, "#result": f"{check}_RESULT", "#outcome": "outcome",
-                 "#reasons": "REASONS", "#updated": "UPDATED_AT", "#detail": "STATUS_DETAIL"}
+        names = {"#status": STATUS, "#pending": PENDING, "#outcome": "outcome", "#reasons": "REASONS",
+                 "#updated": "UPDATED_AT", "#detail": "STATUS_DETAIL"}
         vals = {":error": to_dynamo(str(Status.ERROR)), ":errored": to_dynamo(str(Outcome.ERROR)),
-                ":target": to_dynamo(str(target)), ":none": {"L": []}, ":now": to_dynamo(iso(now))}
+                ":target": to_dynamo(str(targets.pop())), ":none": {"L": []}, ":now": to_dynamo(iso(now))}
         assignments = ["#status = :target", "#reasons = :none", "#updated = :now"]
-        removed = ["#result", "#detail"]
-        for index, name in enumerate((*check_attributes(check), *QUEUE_ONLY)):
+        removed, errored = ["#detail"], []
+        for index, check in enumerate(sorted(checks)):
+            names[f"#c{index}"] = f"{check}_RESULT"
+            removed.append(f"#c{index}")
+            errored.append(f"#c{index}.#outcome = :errored")
+        for index, name in enumerate((*(a for check in sorted(checks) for a in check_attributes(check)), *QUEUE_ONLY)):
             names[f"#r{index}"] = name
             removed.append(f"#r{index}")
         names["#queue"], names["#assignee"], vals[":actor"] = QUEUE, ASSIGNEE, to_dynamo(actor)
-        if check is Check.VALIDATION:
+        if Check.VALIDATION in checks:
             names["#lease"] = VALIDATION_LEASE
             removed.append("#lease")
         else:
@@ -218,7 +223,7 @@ class DynamoApplications:
                 TableName=self._table,
                 Key=self._key(app_uuid),
                 UpdateExpression=expression,
-                ConditionExpression="#status = :error AND #result.#outcome = :errored AND attribute_not_exists(#pending) "
+                ConditionExpression=f"#status = :error AND {' AND '.join(errored)} AND attribute_not_exists(#pending) "
                 "AND (attribute_not_exists(#queue) OR #assignee = :actor)",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=vals,

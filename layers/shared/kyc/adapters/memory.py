@@ -173,23 +173,25 @@ class MemoryApplications:
             return pending.decision
 
     def reopen(
-        self, app_uuid: str, check: Check, actor: str, forget: frozenset[str], now: datetime, lease_until: datetime
+        self, app_uuid: str, checks: frozenset[Check], actor: str, forget: frozenset[str], now: datetime,
+        lease_until: datetime,
     ) -> ApplicationRecord | None:
-        if not staff_may_move(Status.ERROR, REOPENS[check], rerun=True):
+        targets = {REOPENS[check] for check in checks}
+        if len(targets) != 1:
             return None
         with self._lock:
             entry = self._holding(app_uuid, statuses=(Status.ERROR,))
-            result = entry.record.results.get(check) if entry else None
-            if entry is None or result is None or result.outcome is not Outcome.ERROR or entry.record.pending:
+            if entry is None or entry.record.pending or not _acts(entry.record, actor):
                 return None
-            if not _acts(entry.record, actor):
+            results = entry.record.results
+            if any(check not in results or results[check].outcome is not Outcome.ERROR for check in checks):
                 return None
-            results = {kept: value for kept, value in entry.record.results.items() if kept is not check}
             entry.record = replace(
-                entry.record, status=REOPENS[check], reasons=(), status_detail=None, results=results,
+                entry.record, status=targets.pop(), reasons=(), status_detail=None,
+                results={kept: value for kept, value in results.items() if kept not in checks},
                 effects=entry.record.effects - forget, updated_at=iso(now), queue=None, assignee=None, queued_at="",
             )
-            if check is Check.VALIDATION:
+            if Check.VALIDATION in checks:
                 entry.validation_lease = None
             else:
                 entry.upload_lease = lease_until

@@ -9,7 +9,6 @@ re-run check is paid for again: a recorded result is never asked for twice. A ca
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,17 +16,15 @@ from typing import Any
 
 from kyc import notifications
 from kyc.evidence import member_key
-from kyc.lifecycle import REOPENS
 from kyc.model import Check, CheckResult, Outcome, Reason, ServiceFailure, Status, iso
 from kyc.observability import logger
 from kyc.ports import ApplicationRecord, AuditEvent, FaceComparer, IdReader, LicenseQueue, StoredMembers
 from kyc.services.checks import DetailsCheckDeps, FaceCheckDeps, both_checks, service_error
 from kyc.services.conclusion import ConclusionDeps, conclude, license_message
 from kyc.services.records import DOCUMENTS_DONE, log_status
-from kyc.services.review import ACTING, Refused, ReviewDeps, Staff, UnknownCase
+from kyc.services.review import ACTING, Refused, ReviewDeps, Staff, _record, _require_assignee
 from kyc.settings import Settings
 
-_APP_UUID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DOCUMENT = (Check.FACE, Check.DETAILS)
 
 
@@ -56,39 +53,40 @@ def rerun(staff: Staff, app_uuid: str, check_name: str, deps: ReviewDeps, now: d
     SubmitLicense). An audit event names the actor, the check and the move."""
     staff.require(ACTING)
     check = Check.__members__.get(check_name)
-    record = deps.applications.read(app_uuid) if _APP_UUID.fullmatch(app_uuid) else None
-    if record is None:
-        raise UnknownCase
-    if check is None or check not in errored_checks(record):
+    record = _record(app_uuid, deps)
+    errored = errored_checks(record)
+    if check is None or check not in errored:
         raise Refused("only a check that ended in ERROR can be re-run, while the case is in ERROR")
-    if record.queue is not None and record.assignee != staff.username:
-        raise Refused("only the case's assignee re-runs its check: take the case first")
+    _require_assignee(staff, record)
     if deps.rerun is None:
         raise Refused("re-runs are not available here")
     run = deps.rerun()
-    errored = record.results[check]
-    members = _members(record, check, run.members) if check in DOCUMENT else {}  # read before anything is written
-    forget = {f"notified:{check}", notifications.FINAL_EFFECT} | ({DOCUMENTS_DONE} if check in DOCUMENT else set())
+    # a document check re-opens with the other one when that ended in ERROR too: both run again, in one re-run
+    checks = frozenset(errored) & frozenset(DOCUMENT) if check in DOCUMENT else frozenset({check})
+    members = _members(record, checks, run.members) if check in DOCUMENT else {}  # read before anything is written
+    forget = {f"notified:{each}" for each in checks} | {notifications.FINAL_EFFECT}
+    forget |= {DOCUMENTS_DONE} if check in DOCUMENT else set()
     lease_until = now + timedelta(seconds=run.settings.lease_seconds)
-    reopened = deps.applications.reopen(app_uuid, check, staff.username, frozenset(forget), now, lease_until)
+    reopened = deps.applications.reopen(app_uuid, checks, staff.username, frozenset(forget), now, lease_until)
     if reopened is None:
         raise Refused("the case has changed, or the check is being re-run already")
     log_status(app_uuid, reopened.status, ())
-    event = AuditEvent(staff.username, "rerun", iso(now), str(Status.ERROR), str(reopened.status), f"check {check.name}")
+    names = "check " + ", ".join(sorted(each.name for each in checks))
+    event = AuditEvent(staff.username, "rerun", iso(now), str(Status.ERROR), str(reopened.status), names)
     if check is Check.VALIDATION:
-        return _queue_validation(reopened, errored, record.reasons, event, deps, run)
-    status = _run_documents(reopened, check, members, event, deps, run)
+        return _queue_validation(reopened, record.results[check], record.reasons, event, deps, run)
+    status = _run_documents(reopened, checks, members, event, deps, run)
     deps.trail.append(app_uuid, AuditEvent(staff.username, "rerun_concluded", iso(run.clock()),
-                                           str(reopened.status), str(status), f"check {check.name}"))
+                                           str(reopened.status), str(status), names))
     return status
 
 
 def _run_documents(
-    record: ApplicationRecord, check: Check, members: dict[str, str], event: AuditEvent, deps: ReviewDeps,
-    run: RerunDeps,
+    record: ApplicationRecord, checks: frozenset[Check], members: dict[str, str], event: AuditEvent,
+    deps: ReviewDeps, run: RerunDeps,
 ) -> Status:
     """The re-run in the audit trail, then both document checks and the conclusion, as DocumentLambdaFunction runs
-    them: the check that passed returns its recorded result; the re-opened one calls its service once (a failure
+    them: a check that passed returns its recorded result; each re-opened one calls its service once (a failure
     beyond retries: ERROR again)."""
     apps, settings, clock = deps.applications, run.settings, run.clock
     queue = _Sent(run.queue)
@@ -101,7 +99,7 @@ def _run_documents(
         )  # fmt: skip
         return conclude(record, results, ConclusionDeps(apps, deps.notifier, clock, deps.console_url), queue)
     except Exception:
-        _back_to_error(record, check, queue.sent, deps, run)
+        _back_to_error(record, checks, queue.sent, deps, run)
         raise
 
 
@@ -117,18 +115,20 @@ class _Sent:
         self.sent = True
 
 
-def _members(record: ApplicationRecord, check: Check, stored: StoredMembers) -> dict[str, str]:
+def _members(record: ApplicationRecord, checks: frozenset[Check], stored: StoredMembers) -> dict[str, str]:
     """The attempt's extracted members, as the upload's first step stored them (the licence back when it had one)."""
     members = {role: member_key(record.app_uuid, record.attempt, role) for role in ("selfie", "license")}
     back = member_key(record.app_uuid, record.attempt, "license_back")
-    if check is Check.DETAILS and stored.has_member(back):
+    if Check.DETAILS in checks and stored.has_member(back):
         members["license_back"] = back
     return members
 
 
-def _back_to_error(record: ApplicationRecord, check: Check, sent: bool, deps: ReviewDeps, run: RerunDeps) -> None:
+def _back_to_error(
+    record: ApplicationRecord, checks: frozenset[Check], sent: bool, deps: ReviewDeps, run: RerunDeps
+) -> None:
     """A re-run stopped by a failure outside the paid call (the record, the queue, a notification): the case returns
-    to ERROR with an errored check staff can re-run, unless it has moved on. Still re-opened: the check is recorded
+    to ERROR with an errored check staff can re-run, unless it has moved on. Still re-opened: each check is recorded
     ERROR unless its paid result is in. Settled awaiting the licence but its pointer not sent: the validation is
     recorded ERROR (a re-run of it sends the pointer). Best effort: the failure itself reaches the caller."""
     apps, now, app_uuid = deps.applications, run.clock(), record.app_uuid
@@ -136,8 +136,8 @@ def _back_to_error(record: ApplicationRecord, check: Check, sent: bool, deps: Re
         current = apps.read(app_uuid)
         if current is None:
             return
-        if current.status is REOPENS[check]:
-            if check not in current.results:
+        if current.status is record.status:  # still re-opened
+            for check in checks - current.results.keys():
                 apps.record_result(app_uuid, record.etag, service_error(check, "console re-run"), now)
             settled = apps.settle(app_uuid, Status.ERROR, (Reason.SERVICE_ERROR,), now, etag=record.etag,
                                   detail="re-run failed")
