@@ -7,7 +7,7 @@ ATTEMPT and ATTEMPTS (the earlier attempts' summaries); MARKERS (the effects don
 decision awaiting confirmation) and APPLICANT_MESSAGE (staff's words with a resubmission request). The staff queue
 reads the index WAITING_INDEX (QUEUE, QUEUED_AT; the status, REASONS, ATTEMPT and ASSIGNEE projected), which holds only
 the cases waiting in a queue (an item has QUEUE, QUEUED_AT and maybe ASSIGNEE while it is in REVIEW or ERROR); the
-index QUEUE_INDEX (APPLICATION_STATUS, UPDATED_AT) is no longer read. No client here: readers of the table (the local runtime) use it without the adapter.
+index StatusUpdated (APPLICATION_STATUS, UPDATED_AT) is no longer read. No client here: readers of the table (the local runtime) use it without the adapter.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ VALIDATION_LEASE = "VALIDATION_LEASE_UNTIL"
 STATUS = "APPLICATION_STATUS"
 PENDING = "PENDING_DECISION"
 MESSAGE = "APPLICANT_MESSAGE"
-QUEUE_INDEX = "StatusUpdated"
 QUEUE, ASSIGNEE, QUEUED_AT = "QUEUE", "ASSIGNEE", "QUEUED_AT"
 WAITING_INDEX = "QueueWaiting"
 QUEUE_ONLY = (QUEUE, ASSIGNEE, QUEUED_AT)

@@ -15,7 +15,17 @@ from datetime import date, datetime, timedelta
 
 from kyc.model import Reason, iso
 from kyc.ports import AuditEvent, QueueEntry, QueueQuery
-from kyc.queues import MAX_SLA_HOURS, QUEUED, QUEUES, SENIOR_QUEUE, TAKERS, QueueSettings, current, due
+from kyc.queues import (
+    DEFAULT_SETTINGS,
+    MAX_SLA_HOURS,
+    QUEUED,
+    QUEUES,
+    SENIOR_QUEUE,
+    TAKERS,
+    QueueSettings,
+    current,
+    due,
+)
 from kyc.services.review import ACTING, MAX_NOTE, READING, Forbidden, Refused, ReviewDeps, Staff, _record
 
 ADMIN = frozenset({"admin"})
@@ -166,7 +176,7 @@ def escalate(staff: Staff, app_uuid: str, note: str, deps: ReviewDeps, now: date
 def settings_history(staff: Staff, deps: ReviewDeps, limit: int = 20) -> list[QueueSettings]:
     """The SLAs in force first, then the earlier versions (the defaults when no admin changed them)."""
     staff.require(READING)
-    return deps.queue_settings.latest(limit) or [current(deps.queue_settings)]
+    return deps.queue_settings.latest(limit) or [DEFAULT_SETTINGS]
 
 
 def change_slas(staff: Staff, form: Mapping[str, str], deps: ReviewDeps, now: datetime) -> QueueSettings:
