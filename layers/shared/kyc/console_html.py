@@ -10,7 +10,7 @@ from html import escape
 from kyc.lifecycle import STAFF_NEXT
 from kyc.model import Reason, Status
 from kyc.ports import ApplicationRecord
-from kyc.queues import MAX_SLA_HOURS, QUEUED, QUEUES, REVIEW_QUEUE, TAKERS, QueueSettings, left_or_late
+from kyc.queues import MAX_SLA_HOURS, QUEUED, QUEUES, REVIEW_QUEUE, TAKERS, QueueSettings, left_or_late, moment, span
 from kyc.services.rerun import errored_checks
 from kyc.services.review import REJECT_REASONS, CaseView, FieldRow, Staff
 from kyc.services.review_queue import QueueFilter, QueueView
@@ -284,10 +284,6 @@ def message_page(staff: Staff, title: str, text: str) -> str:
                         '<p><a data-nav href="/console/queue">← Queue</a></p>')
 
 
-def _age(moment: str, now: datetime) -> str:
-    try:
-        then = datetime.strptime(moment, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=now.tzinfo)
-    except ValueError:
-        return "unknown"
-    minutes = max(0, int((now - then).total_seconds() // 60))
-    return f"{minutes // 1440}d {minutes // 60 % 24}h" if minutes >= 1440 else f"{minutes // 60}h {minutes % 60}m"
+def _age(text: str, now: datetime) -> str:
+    then = moment(text)
+    return "unknown" if then is None else span((now - then).total_seconds())

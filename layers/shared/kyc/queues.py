@@ -42,21 +42,32 @@ class QueueSettings:
 DEFAULT_SETTINGS = QueueSettings(dict(DEFAULT_SLA_HOURS))
 
 
-def due(queued_at: str, sla_hours: int) -> datetime | None:
-    """When a case that entered its queue at `queued_at` (ISO-8601 UTC) is due; None when the time is unknown."""
+def moment(text: str) -> datetime | None:
+    """A time as the record writes it (ISO-8601 UTC, kyc.model.iso); None when it is not one."""
     try:
-        return datetime.strptime(queued_at, _ISO).replace(tzinfo=UTC) + timedelta(hours=sla_hours)
+        return datetime.strptime(text, _ISO).replace(tzinfo=UTC)
     except ValueError:
         return None
+
+
+def span(seconds: float) -> str:
+    """A duration as staff read it: "1d 2h" from a day on, "3h 12m" below (none below zero)."""
+    minutes = max(0, int(seconds // 60))
+    return f"{minutes // 1440}d {minutes // 60 % 24}h" if minutes >= 1440 else f"{minutes // 60}h {minutes % 60}m"
+
+
+def due(queued_at: str, sla_hours: int) -> datetime | None:
+    """When a case that entered its queue at `queued_at` (ISO-8601 UTC) is due; None when the time is unknown."""
+    start = moment(queued_at)
+    return None if start is None else start + timedelta(hours=sla_hours)
 
 
 def left_or_late(due_at: datetime | None, now: datetime) -> str:
     """"left 3h 12m" before the due time, "late 1d 2h" after it."""
     if due_at is None:
         return "no SLA"
-    minutes = int(abs((due_at - now).total_seconds()) // 60)
-    span = f"{minutes // 1440}d {minutes // 60 % 24}h" if minutes >= 1440 else f"{minutes // 60}h {minutes % 60}m"
-    return f"left {span}" if due_at > now else f"late {span}"
+    text = span(abs((due_at - now).total_seconds()))
+    return f"left {text}" if due_at > now else f"late {text}"
 
 
 def current(store: QueueSettingsStore) -> QueueSettings:
