@@ -15,6 +15,7 @@ from kyc.states import STATE_NAMES, state_code
 from kyc_local.vision.blocks import line_text
 from kyc_local.vision.fields import Reading, format_date, parse_date
 from kyc_local.vision.labels import (
+    AS_LETTERS,
     PUNCT,
     Field,
     Token,
@@ -30,7 +31,6 @@ from kyc_local.vision.labels import (
 from kyc_local.vision.ocr import Word
 
 INFERRED = 0.85  # confidence factor for a field found by layout instead of by its label
-_AS_LETTER = str.maketrans("105826", "IOSBZG")  # OCR look-alikes, for licence numbers that miss their format
 _AS_DIGIT = str.maketrans("OIQDSBZGL", "010058261")
 SUFFIXES = {"JR", "SR", "II", "III", "IV", "V"}
 
@@ -286,7 +286,7 @@ def _repair_number(readings: dict[str, Reading]) -> None:
     if LICENSE_FORMATS[code].fullmatch(compact):
         return  # look-alikes its format cannot settle do not matter: the core compares numbers with them folded
     for letters in range(4):
-        guess = compact[:letters].translate(_AS_LETTER) + compact[letters:].translate(_AS_DIGIT)
+        guess = compact[:letters].translate(AS_LETTERS) + compact[letters:].translate(_AS_DIGIT)
         if LICENSE_FORMATS[code].fullmatch(guess):
             readings["DOCUMENT_NUMBER"] = Reading(guess, round(number.confidence * INFERRED, 2))
             return

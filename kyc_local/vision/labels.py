@@ -44,7 +44,7 @@ _BY_ALIAS = {alias: key for key, aliases in ALIASES.items() for alias in aliases
 _WORDS = {"LAST", "FIRST"}  # aliases that are also names: never split off a longer word ('LASTER', 'FIRSTEN')
 _NUMBER = re.compile(r"^(4[abcdABCD]|9[aA]|1[2-9]|[1-9])")
 PUNCT = ":#.,;"
-_AS_LETTERS = str.maketrans("0158", "OISB")  # digits OCR reads for letters of a word label
+AS_LETTERS = str.maketrans("105826", "IOSBZG")  # digits OCR reads for letters (a word label's, a licence number's)
 
 
 def _is_date(text: str) -> bool:
@@ -251,7 +251,7 @@ def _alias(text: str, aliases: tuple[str, ...]) -> tuple[str | None, str]:
     upper = text.upper()
     for alias in sorted(aliases, key=len, reverse=True):
         start = upper[:len(alias)]
-        if start == alias or (len(alias) >= 4 and start.translate(_AS_LETTERS) == alias):
+        if start == alias or (len(alias) >= 4 and start.translate(AS_LETTERS) == alias):
             return alias, text[len(alias):]
     return None, text
 
