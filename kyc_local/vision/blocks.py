@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # the endpoint's process shapes blocks without loading the OC
     from kyc_local.vision.ocr import Word
 
 Point = tuple[float, float]
+EDGE_TOLERANCE = 0.02  # a placed point this far (of the page's size) off the page is clamped onto it; further off,
+# the card's perspective was mapped wrong, and the point is left where it fell so that the error shows
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,8 @@ def _geometry(polygon: tuple[Point, ...]) -> dict[str, Any]:
 
 def _place(box: tuple[float, float, float, float], to_page: np.ndarray,
            page_size: tuple[int, int]) -> tuple[Point, Point, Point, Point]:
-    """A box's corners (tl, tr, br, bl) mapped onto the page, as ratios of its size clipped to [0, 1]."""
+    """A box's corners (tl, tr, br, bl) mapped onto the page, as ratios of its size; clamped to [0, 1] when they
+    fall at most EDGE_TOLERANCE outside it (a card's edge found a little off), else left as they are."""
     left, top, right, bottom = box
     corners = np.array([[left, top, 1], [right, top, 1], [right, bottom, 1], [left, bottom, 1]], np.float64)
     mapped = corners @ to_page.T
@@ -101,7 +104,10 @@ def _place(box: tuple[float, float, float, float], to_page: np.ndarray,
 
 
 def _unit(value: float) -> float:
-    return round(min(max(float(value), 0.0), 1.0), 6)
+    value = float(value)
+    if -EDGE_TOLERANCE <= value <= 1.0 + EDGE_TOLERANCE:
+        value = min(max(value, 0.0), 1.0)
+    return round(value, 6)
 
 
 def _percent(value: float) -> float:

@@ -45,3 +45,26 @@ def test_blocks_are_one_page_then_each_line_with_its_words():
     assert [block["BlockType"] for block in found] == ["PAGE", "LINE", "WORD", "WORD", "LINE", "WORD"]
     assert block_problems(found) == []
     assert block_problems(blocks([])) == [] and len(blocks([])) == 1  # a page with no text: its PAGE block only
+
+
+
+def _shifted(left: float) -> np.ndarray:
+    """The card's pixels placed on the page unscaled, its left edge `left` (a ratio of the page's width) across."""
+    return np.array([[1, 0, left * PAGE[0]], [0, 1, 100], [0, 0, 1]], np.float64)
+
+
+def test_a_point_a_little_off_the_page_is_clamped_onto_it():
+    (line,) = page_text([Word("CARD", 98.5, 0, 0, *CARD)], _shifted(-0.015), PAGE)
+    assert block_problems(blocks([line])) == [] and line.polygon[0][0] == line.polygon[3][0] == 0.0
+
+
+def test_a_point_further_off_the_page_is_left_there_for_the_shape_check_to_see():
+    (line,) = page_text([Word("CARD", 98.5, 0, 0, *CARD)], _shifted(-0.03), PAGE)
+    assert line.polygon[0][0] == pytest.approx(-0.03)
+    assert any("BoundingBox outside the page" in problem for problem in block_problems(blocks([line])))
+
+
+def test_a_wrong_homography_shows_in_the_shape_check():
+    wrong = np.linalg.inv(_to_page())  # page → card instead of card → page
+    found = blocks(page_text([Word("SMITH", 99, 330, 100, 420, 130)], wrong, PAGE))
+    assert any("BoundingBox outside the page" in problem for problem in block_problems(found))
