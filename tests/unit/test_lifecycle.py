@@ -1,7 +1,7 @@
 """The status machine, table-tested: forward only, and each check recorded only while it is undecided."""
 
 import pytest
-from kyc.lifecycle import NEXT, RECORDABLE, REOPENS, may_move, sources, staff_may_move
+from kyc.lifecycle import NEXT, RECORDABLE, REOPENS, may_move, reopened_status, sources, staff_may_move
 from kyc.model import Check, Status
 
 S = Status
@@ -58,3 +58,10 @@ def test_a_rerun_reopens_each_check_where_it_is_recorded():
     assert REOPENS == {Check.FACE: S.PROCESSING, Check.DETAILS: S.PROCESSING, Check.VALIDATION: S.AWAITING_LICENSE_VALIDATION}
     for check, status in REOPENS.items():
         assert status in RECORDABLE[check] and not staff_may_move(S.ERROR, status, confirmed=True)
+
+
+def test_a_rerun_reopens_checks_only_to_one_status():
+    assert reopened_status(frozenset({Check.FACE, Check.DETAILS})) is S.PROCESSING
+    assert reopened_status(frozenset({Check.VALIDATION})) is S.AWAITING_LICENSE_VALIDATION
+    assert reopened_status(frozenset({Check.DETAILS, Check.VALIDATION})) is None
+    assert reopened_status(frozenset()) is None

@@ -69,6 +69,12 @@ REOPENS: dict[Check, Status] = {
 recorded (RECORDABLE), from which the automated steps carry on. Only a re-run makes these moves, never a decision."""
 
 
+def reopened_status(checks: frozenset[Check]) -> Status | None:
+    """The status a re-run of these checks re-opens the case to; None unless REOPENS sends them all to one."""
+    statuses = {REOPENS[check] for check in checks}
+    return statuses.pop() if len(statuses) == 1 else None
+
+
 def staff_may_move(current: Status, target: Status, *, confirmed: bool = False) -> bool:
     """Whether a staff decision may move `current` to `target` (`confirmed`: by a second person's confirmation)."""
     if target not in STAFF_NEXT.get(current, frozenset()):

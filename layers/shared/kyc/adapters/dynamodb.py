@@ -35,7 +35,7 @@ from kyc.adapters.dynamodb_schema import (
     status_values,
     to_dynamo,
 )
-from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, REOPENS, sources, staff_may_move
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, reopened_status, sources, staff_may_move
 from kyc.model import Check, CheckResult, Details, Outcome, Reason, ServiceFailure, Status, iso
 from kyc.ports import ApplicationRecord, Claim, QueueEntry, QueueQuery, StaffDecision
 from kyc.queues import QUEUED
@@ -190,13 +190,13 @@ class DynamoApplications:
         self, app_uuid: str, checks: frozenset[Check], actor: str, forget: frozenset[str], now: datetime,
         lease_until: datetime,
     ) -> ApplicationRecord | None:
-        targets = {REOPENS[check] for check in checks}
-        if len(targets) != 1:
+        target = reopened_status(checks)
+        if target is None:
             return None
         names = {"#status": STATUS, "#pending": PENDING, "#outcome": "outcome", "#reasons": "REASONS",
                  "#updated": "UPDATED_AT", "#detail": "STATUS_DETAIL"}
         vals = {":error": to_dynamo(str(Status.ERROR)), ":errored": to_dynamo(str(Outcome.ERROR)),
-                ":target": to_dynamo(str(targets.pop())), ":none": {"L": []}, ":now": to_dynamo(iso(now))}
+                ":target": to_dynamo(str(target)), ":none": {"L": []}, ":now": to_dynamo(iso(now))}
         assignments = ["#status = :target", "#reasons = :none", "#updated = :now"]
         removed, errored = ["#detail"], []
         for index, check in enumerate(sorted(checks)):

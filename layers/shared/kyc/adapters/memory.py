@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, REOPENS, sources, staff_may_move
+from kyc.lifecycle import AWAITING, MAX_ATTEMPTS, RECORDABLE, REOPENABLE, reopened_status, sources, staff_may_move
 from kyc.model import Check, CheckResult, Details, Outcome, Reason, Status, iso
 from kyc.ports import (
     ApplicationRecord,
@@ -176,8 +176,8 @@ class MemoryApplications:
         self, app_uuid: str, checks: frozenset[Check], actor: str, forget: frozenset[str], now: datetime,
         lease_until: datetime,
     ) -> ApplicationRecord | None:
-        targets = {REOPENS[check] for check in checks}
-        if len(targets) != 1:
+        target = reopened_status(checks)
+        if target is None:
             return None
         with self._lock:
             entry = self._holding(app_uuid, statuses=(Status.ERROR,))
@@ -187,7 +187,7 @@ class MemoryApplications:
             if any(check not in results or results[check].outcome is not Outcome.ERROR for check in checks):
                 return None
             entry.record = replace(
-                entry.record, status=targets.pop(), reasons=(), status_detail=None,
+                entry.record, status=target, reasons=(), status_detail=None,
                 results={kept: value for kept, value in results.items() if kept not in checks},
                 effects=entry.record.effects - forget, updated_at=iso(now), queue=None, assignee=None, queued_at="",
             )
