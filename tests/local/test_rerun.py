@@ -96,9 +96,20 @@ def scenario(workflow: str, check: str, workdir: Path) -> dict[str, Any]:
         trail = DynamoAuditTrail(stack.resource("AuditTable"), stack.client("dynamodb")).events(APP)
         figures["trail"] = [[e.actor, e.action, e.old, e.new, e.note] for e in trail if e.action.startswith("rerun")]
         figures["reopened"] = "PROCESSING" if check == "DETAILS" else "AWAITING_LICENSE_VALIDATION"
-        figures["mail"] = [str(message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"])
-                           for path in sorted(stack.outbox_folder.glob("*.eml"))]
+        figures["mail"] = _mail(stack, f"Application {final['status']} – {APP}")
         return figures
+
+
+def _mail(stack: Any, awaited: str, timeout: float = 60.0) -> list[str]:
+    """The outbox's subjects once `awaited` is among them (the final e-mail follows the final status), or at the
+    timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        subjects = [str(message_from_bytes(path.read_bytes(), policy=policy.default)["Subject"])
+                    for path in sorted(stack.outbox_folder.glob("*.eml"))]
+        if awaited in subjects or time.monotonic() > deadline:
+            return subjects
+        time.sleep(0.2)
 
 
 def _wait(stack: Any, condition: Any, timeout: float = 240.0) -> dict[str, Any]:
