@@ -31,24 +31,22 @@ def _session() -> botocore.session.Session:
 
 @cache
 def client(service: str) -> Any:
-    trace_library("botocore")
     settings = get_settings()
-    config = Config(
-        connect_timeout=settings.aws_connect_timeout,
-        read_timeout=settings.aws_read_timeout,
-        retries={"mode": "standard", "max_attempts": settings.aws_max_attempts},
-    )
-    with _creating:
-        return _session().create_client(service, config=config)
+    return _created(service, settings.aws_connect_timeout, settings.aws_read_timeout, settings.aws_max_attempts)
 
 
 def bounded_client(service: str, seconds: float, attempts: int = 2) -> Any:
     """A client whose call, retries included, ends within about `seconds` (a request that must answer in time)."""
-    trace_library("botocore")
     per_attempt = seconds / attempts
+    connect = min(2.0, per_attempt / 4)
+    return _created(service, connect, per_attempt - connect, attempts)
+
+
+def _created(service: str, connect_timeout: float, read_timeout: float, attempts: int) -> Any:
+    trace_library("botocore")
     config = Config(
-        connect_timeout=min(2.0, per_attempt / 4),
-        read_timeout=per_attempt - min(2.0, per_attempt / 4),
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
         retries={"mode": "standard", "max_attempts": attempts},
     )
     with _creating:
